@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// IntrinsicAudit: intrinsic dimension and label sharpness audits of image datasets.
+// One target per concept; each C library is imported by exactly one Swift module.
+import PackageDescription
+
+let package = Package(
+    name: "IntrinsicAudit",
+    products: [
+        .executable(name: "intrinsic-audit", targets: ["intrinsic-audit"]),
+    ],
+    targets: [
+        // System libraries from Debian development packages (see docs/dependencies.md).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CJPEG", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+
+        // libjpeg and libpng report errors through longjmp, which Swift cannot catch,
+        // so their decode loops live in this small C target.
+        .target(
+            name: "CImageCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]
+        ),
+
+        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "Estimators", dependencies: ["LinearAlgebra"]),
+        .target(name: "Datasets", dependencies: ["ImageIO"]),
+        .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
+        .target(name: "Reports", dependencies: ["Audit", "Store"]),
+        .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets"]),
+
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra"], resources: [.copy("Golden")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Reports", "Store", "Datasets", "ImageIO"]),
+    ]
+)

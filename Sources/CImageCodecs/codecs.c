@@ -1,0 +1,1 @@
+// Decode loops for libjpeg and libpng; see codecs.h.

@@ -1,0 +1,3 @@
+#ifndef IA_CODECS_H
+#define IA_CODECS_H
+#endif

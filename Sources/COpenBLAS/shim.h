@@ -1,0 +1,2 @@
+// Bridges cblas.h from the Debian development package into Swift.
+#include <cblas.h>

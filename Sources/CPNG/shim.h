@@ -1,0 +1,2 @@
+// Bridges png.h from the Debian development package into Swift.
+#include <png.h>

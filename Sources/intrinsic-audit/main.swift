@@ -1,0 +1,1 @@
+print("intrinsic-audit")
