@@ -1,1 +1,0 @@
-// Decode loops for libjpeg and libpng; see codecs.h.
