@@ -1,0 +1,155 @@
+// Schema versions. Migration n (1-based) takes a database from `user_version` n-1 to n. Append new migrations at
+// the end and never edit one that has shipped: files in the field are at its version already.
+
+extension Store {
+    /// The schema version this build creates and reads: the number of migrations.
+    public static var schemaVersion: Int32 { Int32(migrations.count) }
+
+    /// One migration: a name for error messages and the SQL script that applies it.
+    struct Migration {
+        let name: String
+        let sql: String
+    }
+
+    /// Applies every pending migration in one BEGIN IMMEDIATE transaction, then sets `user_version`.
+    ///
+    /// The version is read inside the transaction, so two processes opening a new file at once do not both
+    /// migrate it: the second waits for the write lock and then finds nothing to do.
+    static func migrate(_ connection: Connection) throws(StoreError) {
+        do {
+            try connection.transaction {
+                let found = try connection.queryOne("PRAGMA user_version") { row throws(StoreError) in
+                    try row.int64(0)
+                } ?? 0
+
+                guard found <= Int64(schemaVersion) else {
+                    throw StoreError(
+                        kind: .schemaTooNew(found: Int32(clamping: found), supported: schemaVersion),
+                        path: connection.path,
+                        summary: "The database has schema version \(found), but this build of intrinsic-audit "
+                            + "supports versions up to \(schemaVersion).",
+                        remedy: "Upgrade intrinsic-audit to the version that wrote this database, "
+                            + "or use another database path."
+                    )
+                }
+
+                for index in Int(found)..<migrations.count {
+                    do throws(StoreError) {
+                        try connection.execute(migrations[index].sql)
+                    } catch {
+                        throw StoreError(
+                            kind: error.kind, path: error.path,
+                            summary: "Migration \(index + 1) (\(migrations[index].name)) failed.",
+                            remedy: error.remedy, sql: error.sql,
+                            resultCode: error.resultCode, sqliteMessage: error.sqliteMessage
+                        )
+                    }
+                }
+
+                if found < Int64(schemaVersion) {
+                    // PRAGMA takes no bound parameters; the value is our own integer.
+                    try connection.execute("PRAGMA user_version = \(schemaVersion)")
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            preconditionFailure("migration threw a non-StoreError: \(error)")
+        }
+    }
+
+    static let migrations: [Migration] = [
+        Migration(name: "create tables", sql: schemaVersion1),
+    ]
+
+    // Largest finite double; `abs(x) <= maxFinite` is false for ±infinity, and SQLite stores NaN as NULL.
+    private static let finiteCheck = "1.7976931348623157e308"
+
+    private static let schemaVersion1 = """
+        CREATE TABLE datasets (
+            id INTEGER PRIMARY KEY,
+            root TEXT NOT NULL UNIQUE CHECK (root <> ''),
+            created_at REAL NOT NULL,
+            last_audit_at REAL
+        );
+        CREATE INDEX datasets_last_audit_at ON datasets (last_audit_at);
+
+        CREATE TABLE images (
+            id INTEGER PRIMARY KEY,
+            dataset_id INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+            path TEXT NOT NULL CHECK (path <> ''),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            mtime_ns INTEGER NOT NULL,
+            checksum INTEGER,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'unreadable')),
+            reason TEXT,
+            width INTEGER CHECK (width > 0),
+            height INTEGER CHECK (height > 0),
+            format TEXT,
+            split TEXT,
+            patient TEXT,
+            seen_at REAL NOT NULL,
+            UNIQUE (dataset_id, path),
+            CHECK (status = 'ok' OR reason IS NOT NULL)
+        );
+
+        CREATE TABLE feature_cache (
+            image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            is_constant INTEGER NOT NULL CHECK (is_constant IN (0, 1)),
+            vector BLOB NOT NULL CHECK (length(vector) % 2 = 0),
+            PRIMARY KEY (image_id, fingerprint)
+        );
+
+        CREATE TABLE audits (
+            id INTEGER PRIMARY KEY,
+            dataset_id INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+            label_source TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
+            parameters TEXT NOT NULL CHECK (json_valid(parameters)),
+            report TEXT CHECK (report IS NULL OR json_valid(report)),
+            software_version TEXT NOT NULL,
+            CHECK ((status = 'running') = (finished_at IS NULL))
+        );
+        CREATE INDEX audits_dataset_status_started ON audits (dataset_id, status, started_at);
+
+        CREATE TABLE tasks (
+            id INTEGER PRIMARY KEY,
+            dataset_id INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+            label_source TEXT NOT NULL,
+            name TEXT NOT NULL,
+            definition TEXT NOT NULL CHECK (json_valid(definition)),
+            positives INTEGER NOT NULL CHECK (positives >= 0),
+            negatives INTEGER NOT NULL CHECK (negatives >= 0),
+            UNIQUE (dataset_id, label_source, name)
+        );
+
+        CREATE TABLE measurements (
+            id INTEGER PRIMARY KEY,
+            audit_id INTEGER NOT NULL REFERENCES audits (id) ON DELETE CASCADE,
+            task_id INTEGER REFERENCES tasks (id) ON DELETE SET NULL,
+            dataset_id INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind <> ''),
+            value REAL CHECK (value IS NULL OR abs(value) <= \(finiteCheck)),
+            ci_low REAL CHECK (ci_low IS NULL OR abs(ci_low) <= \(finiteCheck)),
+            ci_high REAL CHECK (ci_high IS NULL OR abs(ci_high) <= \(finiteCheck)),
+            reason TEXT,
+            parameters TEXT NOT NULL CHECK (json_valid(parameters)),
+            seeds TEXT NOT NULL CHECK (json_valid(seeds)),
+            sample_size INTEGER NOT NULL CHECK (sample_size >= 0),
+            fingerprint TEXT NOT NULL,
+            label_source TEXT NOT NULL,
+            software_version TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            CHECK (value IS NOT NULL OR reason IS NOT NULL)
+        );
+        CREATE INDEX measurements_audit ON measurements (audit_id);
+        CREATE INDEX measurements_task ON measurements (task_id);
+        CREATE INDEX measurements_dataset ON measurements (dataset_id);
+        """
+}
