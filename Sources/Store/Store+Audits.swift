@@ -6,6 +6,8 @@ extension Store {
     // MARK: - Audits
 
     /// Inserts an audit with status `running` and `startedAt` now, and returns its id.
+    ///
+    /// NOTE: an audit whose process died stays `running`, because nothing marks it failed on the next open.
     public func beginAudit(
         datasetID: Int64, labelSource: String, fingerprint: String, parametersJSON: String, softwareVersion: String
     ) throws(StoreError) -> Int64 {
