@@ -160,7 +160,9 @@ final class AuditRecordTests: XCTestCase {
 
         XCTAssertEqual(error?.kind, .invalidValue)
         XCTAssertTrue(error?.description.contains("non-finite value nan") ?? false, error?.description ?? "")
-        XCTAssertEqual(try rawQuery(store, "SELECT 1") { row throws(StoreError) in try row.int64(0) }, [1])
+        // The rejected bind reset the cached statement, so the connection stays usable.
+        let afterRejection = try rawQuery(store, "SELECT 1") { row throws(StoreError) in try row.int64(0) }
+        XCTAssertEqual(afterRejection, [1])
     }
 
     func testCheckConstraintRejectsInfinityFromRawSQL() throws {
