@@ -161,8 +161,10 @@ final class AuditRecordTests: XCTestCase {
         XCTAssertEqual(error?.kind, .invalidValue)
         XCTAssertTrue(error?.description.contains("non-finite value nan") ?? false, error?.description ?? "")
         // The rejected bind reset the cached statement, so the connection stays usable.
-        let afterRejection = try rawQuery(store, "SELECT 1") { row throws(StoreError) in try row.int64(0) }
-        XCTAssertEqual(afterRejection, [1])
+        let afterRejection = try store.withConnection { connection throws(StoreError) in
+            try connection.queryOne("SELECT ?", [.real(1.5)]) { row throws(StoreError) in try row.double(0) }
+        }
+        XCTAssertEqual(afterRejection, 1.5)
     }
 
     func testCheckConstraintRejectsInfinityFromRawSQL() throws {
