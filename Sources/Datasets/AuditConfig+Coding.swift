@@ -1,0 +1,271 @@
+import ImageIO
+
+// Strict JSON coding of the configuration: snake_case keys, unknown keys rejected, missing keys
+// taken from the defaults, enumerations and ranges checked with messages that list what is accepted.
+
+/// A coding key for any string, so that decoding can see every key of an object.
+struct ConfigKey: CodingKey, Hashable {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ string: String) {
+        stringValue = string
+    }
+
+    init?(stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    init?(intValue: Int) {
+        return nil
+    }
+}
+
+extension KeyedDecodingContainer where K == ConfigKey {
+    /// Throws a data-corrupted error naming the first key (in code-point order) that is not in `accepted`.
+    func rejectUnknownKeys(accepted: [String]) throws {
+        let unknown = allKeys.map(\.stringValue).filter { !accepted.contains($0) }.sorted(by: codePointPrecedes)
+        if let key = unknown.first {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: codingPath + [ConfigKey(key)],
+                debugDescription: "unknown key; accepted keys here: \(accepted.joined(separator: ", "))"
+            ))
+        }
+    }
+
+    /// Decodes `key`, or returns `fallback` when the key is absent.
+    func value<T: Decodable>(_ key: String, or fallback: T) throws -> T {
+        try decodeIfPresent(T.self, forKey: ConfigKey(key)) ?? fallback
+    }
+
+    /// Decodes an optional `key`: absent gives `fallback`, JSON null gives nil.
+    func optionalValue<T: Decodable>(_ key: String, or fallback: T?) throws -> T? {
+        let codingKey = ConfigKey(key)
+        guard contains(codingKey) else {
+            return fallback
+        }
+        if try decodeNil(forKey: codingKey) {
+            return nil
+        }
+        return try decode(T.self, forKey: codingKey)
+    }
+
+    /// Decodes a string enumeration; an invalid value is reported with the accepted values.
+    func choice<E: RawRepresentable & CaseIterable>(_ key: String, or fallback: E) throws -> E
+    where E.RawValue == String {
+        guard let text = try decodeIfPresent(String.self, forKey: ConfigKey(key)) else {
+            return fallback
+        }
+        guard let parsed = E(rawValue: text) else {
+            let accepted = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw invalid(key, "invalid value \"\(text)\"; expected one of \(accepted)")
+        }
+        return parsed
+    }
+
+    /// Decodes an integer that must lie in `range`.
+    func integer(_ key: String, or fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        let number = try value(key, or: fallback)
+        guard range.contains(number) else {
+            let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
+            throw invalid(key, "invalid value \(number); expected an integer \(bound)")
+        }
+        return number
+    }
+
+    func invalid(_ key: String, _ message: String) -> DecodingError {
+        DecodingError.dataCorrupted(DecodingError.Context(
+            codingPath: codingPath + [ConfigKey(key)], debugDescription: message
+        ))
+    }
+}
+
+extension AuditConfig {
+    static let keys = ["preprocessing", "label_sharpness", "intrinsic_dimension", "labels", "tasks", "threads"]
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: Self.keys)
+        self.init()
+        preprocessing = try container.value("preprocessing", or: PreprocessingSection(preprocessing)).settings
+        labelSharpness = try container.value("label_sharpness", or: labelSharpness)
+        intrinsicDimension = try container.value("intrinsic_dimension", or: intrinsicDimension)
+        labels = try container.value("labels", or: labels)
+        tasks = try container.value("tasks", or: tasks)
+        threads = try container.integer("threads", or: threads, in: 0...4096)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(PreprocessingSection(preprocessing), forKey: ConfigKey("preprocessing"))
+        try container.encode(labelSharpness, forKey: ConfigKey("label_sharpness"))
+        try container.encode(intrinsicDimension, forKey: ConfigKey("intrinsic_dimension"))
+        try container.encode(labels, forKey: ConfigKey("labels"))
+        try container.encode(tasks, forKey: ConfigKey("tasks"))
+        try container.encode(threads, forKey: ConfigKey("threads"))
+    }
+}
+
+/// The `preprocessing` section with snake_case keys, wrapping ImageIO's `PreprocessingSettings`.
+struct PreprocessingSection: Codable {
+    var settings: PreprocessingSettings
+
+    init(_ settings: PreprocessingSettings) {
+        self.settings = settings
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: ["resolution", "channels", "normalize", "scaled_jpeg_decoding", "max_pixels"])
+        let defaults = PreprocessingSettings()
+        settings = PreprocessingSettings(
+            resolution: try container.integer("resolution", or: defaults.resolution, in: 1...16384),
+            channels: try container.choice("channels", or: defaults.channels),
+            normalize: try container.choice("normalize", or: defaults.normalize),
+            scaledJPEGDecoding: try container.value("scaled_jpeg_decoding", or: defaults.scaledJPEGDecoding),
+            maxPixels: try container.integer("max_pixels", or: defaults.maxPixels, in: 1...Int.max)
+        )
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(settings.resolution, forKey: ConfigKey("resolution"))
+        try container.encode(settings.channels.rawValue, forKey: ConfigKey("channels"))
+        try container.encode(settings.normalize.rawValue, forKey: ConfigKey("normalize"))
+        try container.encode(settings.scaledJPEGDecoding, forKey: ConfigKey("scaled_jpeg_decoding"))
+        try container.encode(settings.maxPixels, forKey: ConfigKey("max_pixels"))
+    }
+}
+
+extension LabelSharpnessConfig {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: ["samples", "runs", "seed"])
+        self.init()
+        samples = try container.integer("samples", or: samples, in: 2...Int.max)
+        runs = try container.integer("runs", or: runs, in: 1...Int.max)
+        seed = try container.integer("seed", or: seed, in: 0...Int.max)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(samples, forKey: ConfigKey("samples"))
+        try container.encode(runs, forKey: ConfigKey("runs"))
+        try container.encode(seed, forKey: ConfigKey("seed"))
+    }
+}
+
+extension IntrinsicDimensionConfig {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: [
+            "samples", "neighbors", "mle_divisor", "twonn_discard", "twonn_discard_fraction", "bootstrap",
+        ])
+        self.init()
+        samples = try container.integer("samples", or: samples, in: 3...Int.max)
+        neighbors = try container.integer("neighbors", or: neighbors, in: 3...Int.max)
+        mleDivisor = try container.choice("mle_divisor", or: mleDivisor)
+        twonnDiscard = try container.choice("twonn_discard", or: twonnDiscard)
+        twonnDiscardFraction = try container.value("twonn_discard_fraction", or: twonnDiscardFraction)
+        bootstrap = try container.integer("bootstrap", or: bootstrap, in: 0...Int.max)
+
+        guard twonnDiscardFraction >= 0 && twonnDiscardFraction < 1 else {
+            throw container.invalid(
+                "twonn_discard_fraction", "invalid value \(twonnDiscardFraction); expected a number in [0, 1)"
+            )
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(samples, forKey: ConfigKey("samples"))
+        try container.encode(neighbors, forKey: ConfigKey("neighbors"))
+        try container.encode(mleDivisor.rawValue, forKey: ConfigKey("mle_divisor"))
+        try container.encode(twonnDiscard.rawValue, forKey: ConfigKey("twonn_discard"))
+        try container.encode(twonnDiscardFraction, forKey: ConfigKey("twonn_discard_fraction"))
+        try container.encode(bootstrap, forKey: ConfigKey("bootstrap"))
+    }
+}
+
+extension FilenameRule {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: ["class", "pattern", "from"])
+        className = try container.decode(String.self, forKey: ConfigKey("class"))
+        pattern = try container.decode(String.self, forKey: ConfigKey("pattern"))
+        from = try container.optionalValue("from", or: nil)
+        if let from, from.isEmpty {
+            throw container.invalid("from", "empty list; name at least one class, or omit 'from' to apply the rule to every image")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(className, forKey: ConfigKey("class"))
+        try container.encode(pattern, forKey: ConfigKey("pattern"))
+        try container.encodeIfPresent(from, forKey: ConfigKey("from"))
+    }
+}
+
+extension TaskGrouping {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: ["name", "positive", "negative"])
+        name = try container.decode(String.self, forKey: ConfigKey("name"))
+        positive = try container.decode([String].self, forKey: ConfigKey("positive"))
+        negative = try container.value("negative", or: [])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(name, forKey: ConfigKey("name"))
+        try container.encode(positive, forKey: ConfigKey("positive"))
+        try container.encode(negative, forKey: ConfigKey("negative"))
+    }
+}
+
+extension LabelConfig {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: [
+            "filename_rules", "unmatched", "groupings", "class_column", "patient_column", "uncertain", "task_columns",
+        ])
+        self.init()
+        filenameRules = try container.value("filename_rules", or: filenameRules)
+        unmatched = try container.choice("unmatched", or: unmatched)
+        groupings = try container.value("groupings", or: groupings)
+        classColumn = try container.optionalValue("class_column", or: classColumn)
+        patientColumn = try container.value("patient_column", or: patientColumn)
+        uncertain = try container.choice("uncertain", or: uncertain)
+        taskColumns = try container.optionalValue("task_columns", or: taskColumns)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(filenameRules, forKey: ConfigKey("filename_rules"))
+        try container.encode(unmatched.rawValue, forKey: ConfigKey("unmatched"))
+        try container.encode(groupings, forKey: ConfigKey("groupings"))
+        try container.encode(classColumn, forKey: ConfigKey("class_column"))
+        try container.encode(patientColumn, forKey: ConfigKey("patient_column"))
+        try container.encode(uncertain.rawValue, forKey: ConfigKey("uncertain"))
+        try container.encode(taskColumns, forKey: ConfigKey("task_columns"))
+    }
+}
+
+extension TaskConfig {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: ["pairs", "one_vs_rest", "max_candidates"])
+        self.init()
+        pairs = try container.value("pairs", or: pairs)
+        oneVsRest = try container.value("one_vs_rest", or: oneVsRest)
+        maxCandidates = try container.integer("max_candidates", or: maxCandidates, in: 1...Int.max)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(pairs, forKey: ConfigKey("pairs"))
+        try container.encode(oneVsRest, forKey: ConfigKey("one_vs_rest"))
+        try container.encode(maxCandidates, forKey: ConfigKey("max_candidates"))
+    }
+}
