@@ -64,8 +64,20 @@ extension KeyedDecodingContainer where K == ConfigKey {
     }
 
     /// Decodes an integer that must lie in `range`.
+    ///
+    /// A fractional or huge number is reported with its value here, because JSONDecoder (swift-corelibs
+    /// Foundation, Swift 6.3) reports it only as "not valid JSON" without a key.
     func integer(_ key: String, or fallback: Int, in range: ClosedRange<Int>) throws -> Int {
-        let number = try value(key, or: fallback)
+        let codingKey = ConfigKey(key)
+        guard contains(codingKey) else {
+            return fallback
+        }
+        if try !decodeNil(forKey: codingKey), let real = try? decode(Double.self, forKey: codingKey),
+           (try? decode(Int.self, forKey: codingKey)) == nil {
+            throw invalid(key, "invalid value \(real); expected an integer")
+        }
+
+        let number = try decode(Int.self, forKey: codingKey)
         guard range.contains(number) else {
             let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
             throw invalid(key, "invalid value \(number); expected an integer \(bound)")

@@ -25,7 +25,7 @@ public struct LabelSharpnessConfig: Sendable, Codable, Equatable {
     /// Images per run M, half from each side of the task (default 1000). K_F grows with M because it
     /// is a maximum, so tasks are compared at the same M.
     public var samples = 1000
-    /// Independent samples R; the report gives the mean over runs with its 95% interval (default 25).
+    /// Independent samples R, each drawn with its own run key (default 25).
     public var runs = 25
     /// Seed of the stable sampler's run keys (default 0).
     public var seed = 0
@@ -51,7 +51,7 @@ public enum TwoNNDiscard: String, Sendable, Codable, CaseIterable {
 
 /// Intrinsic dimension d_data by MLE (Levina & Bickel 2004) and TwoNN (Facco et al. 2017).
 public struct IntrinsicDimensionConfig: Sendable, Codable, Equatable {
-    /// Images sampled per task side for the estimate (default 2000).
+    /// Images sampled for the estimates of each task (default 2000).
     public var samples = 2000
     /// Neighbours k of the MLE estimate (default 20, at least 3).
     public var neighbors = 20

@@ -173,30 +173,35 @@ public func buildCandidateTasks(listing: LabelledListing, config: AuditConfig) -
 private struct TaskListBuilder {
     var tasks: [CandidateTask] = []
     var dropped: [DroppedTask] = []
-    var names: Set<String> = []
+    var splitByName: [String: SplitKey] = [:]
     var firstBySplit: [SplitKey: String] = [:]
 
     mutating func add(_ task: CandidateTask) {
         var task = task
-        if names.contains(task.name) {
-            drop(task.name, "an earlier task has the same name")
-            return
-        }
         let positives = task.positiveImages
         let negatives = task.negativeImages
+        let key = SplitKey(positives, negatives)
+
+        if let earlierSplit = splitByName[task.name] {
+            if earlierSplit == key {
+                drop(task.name, "an earlier task has the same name and splits the images the same way")
+            } else {
+                drop(task.name, "an earlier task has the same name but splits the images differently; rename the grouping or table column")
+            }
+            return
+        }
         if positives.isEmpty || negatives.isEmpty {
             let side = positives.isEmpty ? "positive" : "negative"
             drop(task.name, "no image on the \(side) side (\(positives.count) positive, \(negatives.count) negative)")
             return
         }
 
-        let key = SplitKey(positives, negatives)
         if let first = firstBySplit[key] {
             task.sameAs = first
         } else {
             firstBySplit[key] = task.name
         }
-        names.insert(task.name)
+        splitByName[task.name] = key
         tasks.append(task)
     }
 

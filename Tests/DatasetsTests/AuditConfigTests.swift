@@ -101,6 +101,8 @@ final class AuditConfigTests: XCTestCase {
         try assertInvalid(#"{"label_sharpness": {"runs": "25"}}"#, key: "label_sharpness.runs", messageContains: "integer")
         try assertInvalid(#"{"tasks": {"pairs": 1}}"#, key: "tasks.pairs", messageContains: "true or false")
         try assertInvalid(#"{"labels": {"groupings": {}}}"#, key: "labels.groupings", messageContains: "list")
+        try assertInvalid(#"{"threads": 1.5}"#, key: "threads", messageContains: "1.5")
+        try assertInvalid(#"{"labels": {"groupings": [{"positive": ["a"]}]}}"#, key: "labels.groupings[0].name", messageContains: "missing")
     }
 
     func testInvalidValuesRejected() throws {

@@ -78,7 +78,7 @@ final class CandidateTaskTests: XCTestCase {
         XCTAssertEqual(list.dropped.map(\.name), ["typo", "overlap", "pneumonia"])
         XCTAssertTrue(list.dropped[0].reason.contains("'bacterium'"), list.dropped[0].reason)
         XCTAssertTrue(list.dropped[1].reason.contains("both sides"), list.dropped[1].reason)
-        XCTAssertTrue(list.dropped[2].reason.contains("same name"), list.dropped[2].reason)
+        XCTAssertTrue(list.dropped[2].reason.contains("same name but splits the images differently"), list.dropped[2].reason)
     }
 
     func testColumnTasksAndEmptyColumnDropped() throws {
