@@ -68,8 +68,8 @@ public struct ScanResult: Sendable, Equatable {
     /// that are neither regular files nor folders. Sorted by `relativePath`.
     public var rejected: [RejectedPath]
 
-    /// Number of non-image files skipped, keyed by lower-cased extension ("" for none is never
-    /// here, because files without an extension are listed).
+    /// Number of non-image files skipped, keyed by lower-cased extension. The key "" never occurs,
+    /// because files without an extension are listed.
     public var ignoredByExtension: [String: Int]
 
     /// Number of hidden files and folders (names starting with `.`) skipped. The contents of a
