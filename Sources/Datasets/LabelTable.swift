@@ -256,6 +256,9 @@ private enum RowOutcome {
 }
 
 /// Resolves `.` and `..` in a table path. Absolute paths and paths that climb above the root fail.
+///
+/// NOTE: the result is compared with scanned paths exactly, so `\` separators written on Windows
+/// and names in another Unicode normalisation form (NFD versus NFC) are reported as unknown paths.
 func normaliseRelativePath(_ raw: String) -> Result<String, PathRejection> {
     if raw.hasPrefix("/") {
         return .failure(PathRejection("absolute path rejected; paths must be relative to the dataset folder"))
