@@ -1,1 +1,69 @@
-print("intrinsic-audit")
+import Audit
+import Foundation
+
+// intrinsic-audit: command-line entry point. Exit codes: 0 success and help, 1 failure,
+// 64 usage error (EX_USAGE), 130 interrupted.
+
+let topUsage = "intrinsic-audit <command> [options]   (commands: audit, report, cache; --help, --version)"
+
+let topHelp = """
+    IntrinsicAudit \(SoftwareVersion.current): measure how hard candidate labelling tasks on an image folder \
+    will be to learn, before labelling (label sharpness K_F and intrinsic dimension; Konz & Mazurowski, ICLR 2024).
+
+    Usage: \(topUsage)
+
+    Commands:
+      audit FOLDER    scan, measure, rank and store every candidate task of FOLDER
+      report          print the stored report of the latest audit
+      cache clear     delete cached preprocessed images
+
+    Run 'intrinsic-audit <command> --help' for the options of a command.
+
+    """
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+}
+
+func runMain() -> Int32 {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    guard let command = arguments.first else {
+        printError("missing command")
+        FileHandle.standardError.write(Data("Usage: \(topUsage)\nSee 'intrinsic-audit --help'.\n".utf8))
+        return 64
+    }
+    arguments.removeFirst()
+    do {
+        switch command {
+        case "--help", "-h", "help":
+            print(topHelp, terminator: "")
+            return 0
+        case "--version":
+            print("intrinsic-audit \(SoftwareVersion.current)")
+            return 0
+        case "audit":
+            return try AuditCommand.run(arguments)
+        case "report":
+            return try ReportCommand.run(arguments)
+        case "cache":
+            return try CacheCommand.run(arguments)
+        default:
+            let known = ["audit", "report", "cache"]
+            let closest = known.min { editDistance(command, $0) < editDistance(command, $1) }!
+            let hint = editDistance(command, closest) <= 2 ? "; did you mean '\(closest)'?" : ""
+            throw UsageError(message: "unknown command '\(command)'\(hint)", usage: topUsage)
+        }
+    } catch let error as UsageError {
+        printError(error.message)
+        FileHandle.standardError.write(Data("Usage: \(error.usage)\nSee 'intrinsic-audit \(command == "--help" ? "" : command + " ")--help'.\n".utf8))
+        return 64
+    } catch let AuditError.cancelled(auditID) {
+        printError("\(AuditError.cancelled(auditID: auditID))")
+        return 130
+    } catch {
+        printError("\(error)")
+        return 1
+    }
+}
+
+exit(runMain())

@@ -1,0 +1,188 @@
+import Datasets
+import Estimators
+import Foundation
+import ImageIO
+import Store
+
+extension Auditor {
+    /// Resolves the dataset root to its canonical path, which identifies the dataset in the store.
+    func canonicalRoot(_ path: String) throws(AuditError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .dataset("dataset folder not found: \(path); pass an existing folder of images")
+        }
+        guard isDirectory.boolValue else {
+            throw .dataset("\(path) is a file, not a folder; pass the folder that contains the images")
+        }
+        guard let resolved = realpath(path, nil) else {
+            throw .dataset("cannot resolve \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    func applyOverrides(_ config: inout AuditConfig) {
+        if let value = options.resolution { config.preprocessing.resolution = value }
+        if let value = options.normalize { config.preprocessing.normalize = value }
+        if let value = options.samples { config.labelSharpness.samples = value }
+        if let value = options.runs { config.labelSharpness.runs = value }
+        if let value = options.seed { config.labelSharpness.seed = value }
+        if let value = options.neighbors { config.intrinsicDimension.neighbors = value }
+        if let value = options.idSamples { config.intrinsicDimension.samples = value }
+        if let value = options.threads { config.threads = value }
+    }
+
+    /// Rejects settings no estimator can use, naming the setting and the accepted range.
+    func validate(_ config: AuditConfig) throws(AuditError) {
+        func check(_ condition: Bool, _ message: String) throws(AuditError) {
+            if !condition { throw .configuration(message) }
+        }
+        try check((8...4096).contains(config.preprocessing.resolution),
+                  "resolution \(config.preprocessing.resolution) is out of range; use 8 to 4096 pixels")
+        try check(config.labelSharpness.samples >= 2, "samples (K_F sample size M) is \(config.labelSharpness.samples); use at least 2")
+        try check(config.labelSharpness.runs >= 1, "runs is \(config.labelSharpness.runs); use at least 1")
+        try check(config.intrinsicDimension.neighbors >= 3, "neighbors (k) is \(config.intrinsicDimension.neighbors); the MLE needs k >= 3")
+        try check(config.intrinsicDimension.samples >= 2, "id-samples is \(config.intrinsicDimension.samples); use at least 2")
+        try check(config.threads >= 0, "threads is \(config.threads); use 0 (all cores) or a positive count")
+        try check(config.preprocessing.maxPixels > 0, "max_pixels is \(config.preprocessing.maxPixels); use a positive pixel count")
+    }
+
+    func estimatorParameters(_ config: AuditConfig, threads: Int) -> EstimatorParameters {
+        let id = config.intrinsicDimension
+        let divisor: Estimators.MLEDivisor = id.mleDivisor == .kMinus1 ? .kMinus1 : .kMinus2
+        let discard: Estimators.TwoNNDiscard = id.twonnDiscard == .largest ? .largest : .fraction(id.twonnDiscardFraction)
+        let discardLabel = id.twonnDiscard == .largest ? "largest" : "fraction"
+        return EstimatorParameters(
+            samples: config.labelSharpness.samples, runs: config.labelSharpness.runs, seed: config.labelSharpness.seed,
+            neighbors: id.neighbors, idSamples: id.samples,
+            mleDivisor: divisor, twonnDiscard: discard, twonnDiscardLabel: discardLabel,
+            bootstrap: id.bootstrap, threads: threads
+        )
+    }
+
+    /// A short text that keys measurements by where the labels came from.
+    func describeLabelSource(_ config: AuditConfig) -> String {
+        if let table = options.labelsPath {
+            return "table:\(absolutePath(table))"
+        }
+        let rules = config.labels.filenameRules.isEmpty ? "" : "+filename-rules"
+        return "folders\(rules)"
+    }
+
+    func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    }
+
+    func parameterSummary(_ parameters: EstimatorParameters) -> ParameterSummary {
+        ParameterSummary(
+            samples: parameters.samples, runs: parameters.runs, seed: parameters.seed,
+            neighbors: parameters.neighbors, idSamples: parameters.idSamples,
+            mleDivisor: parameters.mleDivisor.rawValue, twonnDiscard: parameters.twonnDiscardLabel,
+            bootstrap: parameters.bootstrap, threads: parameters.threads
+        )
+    }
+
+    /// Stores the task and one measurement per estimate in one transaction.
+    func storeTask(
+        _ report: TaskReport, task: CandidateTask, datasetID: Int64, auditID: Int64, labelSource: String,
+        settings: PreprocessingSettings, parameters: EstimatorParameters
+    ) throws(AuditError) {
+        let sharpness = report.labelSharpness
+        let dimension = report.intrinsicDimension
+        let seeds = encodeJSON(["seed": parameters.seed])
+        do {
+            try store.transaction {
+                let definition = encodeJSON([
+                    "positive_classes": task.positiveClasses, "negative_classes": task.negativeClasses,
+                    "origin": [task.origin.rawValue], "same_as": task.sameAs.map { [$0] } ?? [],
+                ])
+                let taskID = try store.upsertTask(TaskRecord(
+                    datasetID: datasetID, labelSource: labelSource, name: report.name,
+                    definitionJSON: definition, positives: report.positives, negatives: report.negatives
+                ))
+                func record(_ kind: String, _ value: Double?, _ interval: [Double]?, _ reason: String?, _ parameters: String, _ size: Int) throws {
+                    _ = try store.insertMeasurement(MeasurementRecord(
+                        auditID: auditID, taskID: taskID, datasetID: datasetID, kind: kind,
+                        value: value, ciLow: interval?[0], ciHigh: interval?[1], reason: reason,
+                        parametersJSON: parameters, seedsJSON: seeds, sampleSize: size,
+                        fingerprint: settings.fingerprint, labelSource: labelSource,
+                        softwareVersion: SoftwareVersion.current, createdAt: Date()
+                    ))
+                }
+                try record("label_sharpness", sharpness.mean, sharpness.ci95,
+                           sharpness.reason ?? (sharpness.mean == nil ? "no finite K_F" : nil),
+                           encodeJSON(sharpness), sharpness.samples)
+                try record("mle", dimension.mle.value, dimension.mle.ci95, dimension.mle.reason,
+                           encodeJSON(dimension.mle), dimension.samples)
+                try record("twonn", dimension.twonn.value, dimension.twonn.ci95, dimension.twonn.reason,
+                           encodeJSON(dimension.twonn), dimension.samples)
+            }
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    func datasetSummary(
+        root: String, scan: ScanResult, listing: LabelledListing, loaded: [LoadedImage],
+        duplicates: DuplicateFindings, labelSource: String
+    ) -> DatasetSummary {
+        var classes: [String: Int] = [:]
+        var splits: [String: Int] = [:]
+        var labelled = 0
+        for (index, image) in listing.images.enumerated() where loaded[index].decoded {
+            if let className = image.className {
+                classes[className, default: 0] += 1
+                labelled += 1
+            }
+            if let split = image.split { splits[split, default: 0] += 1 }
+        }
+        let paths = listing.images.map(\.file.relativePath)
+        let unreadable = loaded.indices.filter { !loaded[$0].decoded }.map {
+            PathReason(path: paths[$0], reason: loaded[$0].failure ?? "not decoded")
+        }
+        return DatasetSummary(
+            root: root, labelSource: labelSource,
+            images: listing.images.count,
+            decoded: loaded.filter(\.decoded).count,
+            cached: loaded.filter(\.fromCache).count,
+            unreadable: unreadable,
+            rejectedPaths: scan.rejected.map { PathReason(path: $0.relativePath, reason: $0.reason) },
+            ignoredFiles: scan.ignoredCount,
+            labelled: labelled,
+            unlabelled: loaded.filter(\.decoded).count - labelled,
+            classes: classes, splits: splits,
+            constantImages: loaded.indices.filter { loaded[$0].decoded && loaded[$0].isConstant }.map { paths[$0] },
+            duplicates: DuplicateSummary(
+                imagesRemoved: duplicates.removed.count,
+                identicalFiles: duplicates.identicalFiles,
+                identicalAfterPreprocessing: duplicates.identicalAfterPreprocessing,
+                groups: duplicates.groups.map { $0.map { paths[$0] } }
+            ),
+            labelIssues: listing.issues.map { LabelIssueSummary(line: $0.line, path: $0.path, message: $0.message) },
+            ignoredColumns: listing.ignoredColumns.map { PathReason(path: $0.header, reason: $0.reason) }
+        )
+    }
+
+    func preprocessingSummary(_ settings: PreprocessingSettings, loaded: [LoadedImage]) -> PreprocessingSummary {
+        var denominators: [String: Int] = [:]
+        for image in loaded where image.decoded {
+            if let denominator = image.jpegScaleDenominator {
+                denominators["1/\(denominator)", default: 0] += 1
+            }
+        }
+        return PreprocessingSummary(
+            resolution: settings.resolution, channels: settings.channels.rawValue, normalize: settings.normalize.rawValue,
+            fingerprint: settings.fingerprint, description: settings.canonicalDescription,
+            scaledJPEGDecoding: settings.scaledJPEGDecoding, jpegScaleDenominators: denominators
+        )
+    }
+}
+
+/// Encodes a value as compact JSON with sorted keys; the types encoded here cannot fail.
+func encodeJSON<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    guard let data = try? encoder.encode(value) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+}

@@ -1,0 +1,200 @@
+import Datasets
+import Estimators
+import Foundation
+import ImageIO
+import LinearAlgebra
+import Store
+
+/// Runs one audit of a dataset folder end to end: configuration, scan, labels, decoding with
+/// the feature cache, duplicate removal, K_F and d_data per task, ranking and storage.
+///
+/// The audit row is created first with status `running`; each task's measurements are committed
+/// as the task finishes; the report is stored last with status `done`. A cancelled or failed
+/// audit keeps the cached images and the finished tasks' measurements, and its row says so.
+public final class Auditor {
+    let store: Store
+    let options: AuditOptions
+    let cancellation: CancellationFlag
+    let progress: AuditProgressHandler?
+
+    public init(store: Store, options: AuditOptions, cancellation: CancellationFlag = CancellationFlag(), progress: AuditProgressHandler? = nil) {
+        self.store = store
+        self.options = options
+        self.cancellation = cancellation
+        self.progress = progress
+    }
+
+    public func run() throws(AuditError) -> AuditReport {
+        let started = Date()
+        var timings: [String: Double] = [:]
+        func lap(_ name: String, since: Date) { timings[name] = Date().timeIntervalSince(since) }
+
+        // Configuration and parameters.
+        let root = try canonicalRoot(options.root)
+        var config: AuditConfig
+        do {
+            config = try AuditConfig.load(datasetRoot: root, overridePath: options.configPath).0
+        } catch {
+            throw .configuration("\(error)")
+        }
+        applyOverrides(&config)
+        try validate(config)
+        let threads = config.threads > 0 ? config.threads : ProcessInfo.processInfo.activeProcessorCount
+        BLAS.setThreads(threads)
+        let parameters = estimatorParameters(config, threads: threads)
+        let settings = config.preprocessing
+
+        // Scan and labels.
+        let stageStart = Date()
+        let scan: ScanResult
+        let listing: LabelledListing
+        do {
+            scan = try scanDataset(root: root)
+            listing = try LabelledListing(scan: scan, labels: config.labels, tablePath: options.labelsPath.map(absolutePath))
+        } catch {
+            throw .dataset("\(error)")
+        }
+        let labelSource = describeLabelSource(config)
+        let candidates = buildCandidateTasks(listing: listing, config: config)
+        let tasks: [CandidateTask]
+        do {
+            tasks = try selectTasks(candidates, patterns: options.taskPattern, maxCandidates: config.tasks.maxCandidates)
+        } catch {
+            throw .tasks("\(error)")
+        }
+        lap("scan", since: stageStart)
+
+        // Store rows for the dataset and this audit.
+        let datasetID: Int64
+        let auditID: Int64
+        do {
+            datasetID = try store.upsertDataset(root: root)
+            auditID = try store.beginAudit(
+                datasetID: datasetID, labelSource: labelSource, fingerprint: settings.fingerprint,
+                parametersJSON: encodeJSON(parameterSummary(parameters)), softwareVersion: SoftwareVersion.current
+            )
+        } catch {
+            throw .store("\(error)")
+        }
+
+        do {
+            return try runStages(
+                root: root, scan: scan, listing: listing, tasks: tasks, dropped: candidates.dropped,
+                settings: settings, parameters: parameters, labelSource: labelSource,
+                datasetID: datasetID, auditID: auditID, started: started, timings: &timings
+            )
+        } catch {
+            let status: AuditStatus
+            if case .cancelled = error { status = .cancelled } else { status = .failed }
+            try? store.finishAudit(id: auditID, status: status, reportJSON: nil)
+            if case .cancelled = error { throw .cancelled(auditID: auditID) }
+            throw error
+        }
+    }
+
+    // MARK: - Stages
+
+    private func runStages(
+        root: String, scan: ScanResult, listing: LabelledListing, tasks: [CandidateTask], dropped: [DroppedTask],
+        settings: PreprocessingSettings, parameters: EstimatorParameters, labelSource: String,
+        datasetID: Int64, auditID: Int64, started: Date, timings: inout [String: Double]
+    ) throws(AuditError) -> AuditReport {
+        // Decode every scanned file (or reuse its cached vector).
+        var stageStart = Date()
+        let features = FeatureMatrix(rows: listing.images.count, columns: settings.vectorLength)
+        let loader = FeatureLoader(
+            store: store, datasetID: datasetID, settings: settings, threads: parameters.threads,
+            cancellation: cancellation, progress: progress
+        )
+        let loaded = try loader.load(listing, into: features)
+        do {
+            _ = try store.removeImages(datasetID: datasetID, notIn: Set(listing.images.map(\.file.relativePath)))
+        } catch {
+            throw .store("\(error)")
+        }
+        timings["decode"] = Date().timeIntervalSince(stageStart)
+
+        // Exact duplicates among the decoded images.
+        stageStart = Date()
+        let paths = listing.images.map(\.file.relativePath)
+        let decodedRows = loaded.indices.filter { loaded[$0].decoded }
+        let duplicates = findDuplicates(decodedRows, features: features, loaded: loaded, paths: paths)
+        timings["duplicates"] = Date().timeIntervalSince(stageStart)
+
+        // Screening projection shared by every task.
+        stageStart = Date()
+        let planes = settings.channels == .rgb ? 3 : 1
+        let screening = ScreeningProjection(
+            features: features, planes: planes, side: settings.resolution,
+            block: ScreeningProjection.blockSide(forSide: settings.resolution), threads: parameters.threads
+        )
+        timings["screening"] = Date().timeIntervalSince(stageStart)
+
+        // Per-task measurements.
+        stageStart = Date()
+        let measurer = TaskMeasurer(
+            features: features, screening: screening,
+            checksums: loaded.map { $0.checksum ?? 0 }, paths: paths,
+            classNames: listing.images.map(\.className), parameters: parameters
+        )
+        var reports: [TaskReport] = []
+        var skipped = dropped.map { SkippedTask(name: $0.name, reason: $0.reason) }
+        for (position, task) in tasks.enumerated() {
+            if cancellation.isCancelled { throw .cancelled(auditID: auditID) }
+            progress?("tasks", position, tasks.count)
+            let positives = task.positiveImages.filter { loaded[$0].decoded }
+            let negatives = task.negativeImages.filter { loaded[$0].decoded }
+            if let original = task.sameAs, var copy = reports.first(where: { $0.name == original }) {
+                copy.name = task.name
+                copy.sameAs = original
+                copy.positiveClasses = task.positiveClasses
+                copy.negativeClasses = task.negativeClasses
+                copy.positives = positives.count
+                copy.negatives = negatives.count
+                reports.append(copy)
+                try storeTask(copy, task: task, datasetID: datasetID, auditID: auditID, labelSource: labelSource, settings: settings, parameters: parameters)
+                continue
+            }
+            guard !positives.isEmpty, !negatives.isEmpty else {
+                skipped.append(SkippedTask(name: task.name, reason: "no decodable image on the \(positives.isEmpty ? "positive" : "negative") side"))
+                continue
+            }
+            let pools = TaskPools(
+                negatives: negatives.filter { !duplicates.removed.contains($0) },
+                positives: positives.filter { !duplicates.removed.contains($0) }
+            )
+            let conflicts = conflictPairs(duplicates.groups, task: task, paths: paths)
+            let (sharpness, _) = measurer.measureLabelSharpness(pools, taskName: task.name, conflicts: conflicts)
+            let dimension = measurer.measureIntrinsicDimension(pools)
+            let report = TaskReport(
+                name: task.name, sameAs: nil,
+                positiveClasses: task.positiveClasses, negativeClasses: task.negativeClasses,
+                positives: positives.count, negatives: negatives.count,
+                rank: nil, rankGroup: nil, ratioToEasiest: nil,
+                labelSharpness: sharpness, intrinsicDimension: dimension
+            )
+            reports.append(report)
+            try storeTask(report, task: task, datasetID: datasetID, auditID: auditID, labelSource: labelSource, settings: settings, parameters: parameters)
+        }
+        progress?("tasks", tasks.count, tasks.count)
+        timings["tasks"] = Date().timeIntervalSince(stageStart)
+
+        // Ranking, summary and the stored report.
+        rankTasks(&reports)
+        timings["total"] = Date().timeIntervalSince(started)
+        let report = AuditReport(
+            softwareVersion: SoftwareVersion.current, auditID: auditID, database: store.path,
+            generatedAt: ISO8601DateFormatter().string(from: Date()), status: "done",
+            dataset: datasetSummary(root: root, scan: scan, listing: listing, loaded: loaded, duplicates: duplicates, labelSource: labelSource),
+            preprocessing: preprocessingSummary(settings, loaded: loaded),
+            parameters: parameterSummary(parameters),
+            tasks: reports, skippedTasks: skipped, timings: timings
+        )
+        do {
+            try store.finishAudit(id: auditID, status: .done, reportJSON: encodeJSON(report))
+        } catch {
+            throw .store("\(error)")
+        }
+        return report
+    }
+}

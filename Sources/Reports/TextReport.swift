@@ -1,0 +1,117 @@
+import Audit
+import Foundation
+
+/// Renders an audit report as a terminal table: the ranked tasks first, then the dataset
+/// findings a user should act on (conflicts, unreadable files, duplicates, label issues).
+public enum TextReport {
+    public static func render(_ report: AuditReport) -> String {
+        var lines: [String] = []
+        let dataset = report.dataset
+        lines.append("IntrinsicAudit \(report.softwareVersion): \(dataset.root)")
+        lines.append("labels: \(dataset.labelSource); \(dataset.images) images, \(dataset.decoded) decoded (\(dataset.cached) from cache), "
+            + "\(dataset.unreadable.count) unreadable, \(dataset.duplicates.imagesRemoved) duplicates removed")
+        let classes = dataset.classes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        lines.append("classes: \(classes.isEmpty ? "none" : classes)")
+        let p = report.preprocessing
+        lines.append("preprocessing: \(p.resolution)x\(p.resolution) \(p.channels), \(p.normalize), fingerprint \(p.fingerprint)")
+        let parameters = report.parameters
+        lines.append("K_F: \(parameters.runs) runs of up to \(parameters.samples) images; d_data: up to \(parameters.idSamples) images, "
+            + "k = \(parameters.neighbors), MLE divisor \(parameters.mleDivisor), TwoNN discard \(parameters.twonnDiscard)")
+        lines.append("")
+
+        // Ranked tasks.
+        let header = ["rank", "task", "pos", "neg", "K_F mean", "K_F 95% CI", "x easiest", "MLE d [95% CI]", "TwoNN d [95% CI]"]
+        var rows: [[String]] = [header]
+        for task in report.tasks {
+            let sharpness = task.labelSharpness
+            let infinite = sharpness.infinite ? " (inf)" : ""
+            rows.append([
+                task.rank.map(String.init) ?? "-",
+                task.name + (task.sameAs.map { " (= \($0))" } ?? ""),
+                String(task.positives), String(task.negatives),
+                sharpness.mean.map { format($0) + infinite } ?? "undefined",
+                sharpness.ci95.map { "[\(format($0[0])), \(format($0[1]))]" } ?? "-",
+                task.ratioToEasiest.map { String(format: "%.3f", $0) } ?? "-",
+                dimension(task.intrinsicDimension.mle),
+                dimension(task.intrinsicDimension.twonn),
+            ])
+        }
+        lines.append(contentsOf: table(rows))
+        lines.append("Rank 1 is the hardest task (largest K_F) among tasks with the same sample size; (inf) marks labels with conflicts.")
+
+        // Findings.
+        for task in report.tasks where task.sameAs == nil {
+            if let pair = task.labelSharpness.closestPair {
+                lines.append("closest cross-label pair, \(task.name): \(pair.a) (\(pair.labels[0])) and \(pair.b) (\(pair.labels[1])), distance \(format(pair.distance))")
+            }
+            if let reason = task.labelSharpness.reason {
+                lines.append("K_F undefined for \(task.name): \(reason)")
+            }
+            if let limited = task.labelSharpness.limitedByClass {
+                lines.append("\(task.name): K_F sample limited by the \(limited); compare it only with tasks of the same sample size")
+            }
+            for reason in [task.intrinsicDimension.mle.reason, task.intrinsicDimension.twonn.reason].compactMap({ $0 }) {
+                lines.append("d_data undefined for \(task.name): \(reason)")
+            }
+        }
+        let conflictTasks = report.tasks.filter { !$0.labelSharpness.conflicts.isEmpty && $0.sameAs == nil }
+        for task in conflictTasks {
+            lines.append("label conflicts in \(task.name) (identical images, different labels; K_F of the labels as given is infinite):")
+            for pair in task.labelSharpness.conflicts.prefix(10) {
+                lines.append("  \(pair[0])  <->  \(pair[1])")
+            }
+            if task.labelSharpness.conflicts.count > 10 {
+                lines.append("  ... \(task.labelSharpness.conflicts.count - 10) more in the JSON report")
+            }
+        }
+        if !dataset.unreadable.isEmpty {
+            lines.append("unreadable files (skipped):")
+            for item in dataset.unreadable.prefix(20) { lines.append("  \(item.path): \(item.reason)") }
+            if dataset.unreadable.count > 20 { lines.append("  ... \(dataset.unreadable.count - 20) more in the JSON report") }
+        }
+        if dataset.duplicates.imagesRemoved > 0 {
+            lines.append("duplicates: \(dataset.duplicates.groups.count) groups; removed \(dataset.duplicates.identicalFiles) identical files "
+                + "and \(dataset.duplicates.identicalAfterPreprocessing) images identical after preprocessing")
+        }
+        if !dataset.constantImages.isEmpty {
+            lines.append("constant images (all pixels equal; normalised to zeros): \(dataset.constantImages.prefix(5).joined(separator: ", "))"
+                + (dataset.constantImages.count > 5 ? " and \(dataset.constantImages.count - 5) more" : ""))
+        }
+        for issue in dataset.labelIssues.prefix(20) {
+            lines.append("label table line \(issue.line)\(issue.path.map { " (\($0))" } ?? ""): \(issue.message)")
+        }
+        if !dataset.ignoredColumns.isEmpty {
+            lines.append("ignored label columns: " + dataset.ignoredColumns.map { "\($0.path) (\($0.reason))" }.joined(separator: "; "))
+        }
+        for task in report.skippedTasks {
+            lines.append("task \(task.name) skipped: \(task.reason)")
+        }
+        if let auditID = report.auditID, let database = report.database {
+            lines.append("stored as audit \(auditID) in \(database)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func format(_ value: Double) -> String {
+        if value != 0 && (abs(value) < 1e-3 || abs(value) >= 1e5) {
+            return String(format: "%.4e", value)
+        }
+        return String(format: "%.5g", value)
+    }
+
+    static func dimension(_ report: DimensionReport) -> String {
+        guard let value = report.value else { return "undefined" }
+        guard let interval = report.ci95 else { return String(format: "%.2f", value) }
+        return String(format: "%.2f [%.2f, %.2f]", value, interval[0], interval[1])
+    }
+
+    static func table(_ rows: [[String]]) -> [String] {
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return column == 1 ? cell + padding : padding + cell
+            }.joined(separator: "  ")
+        }
+    }
+}
