@@ -66,7 +66,7 @@ struct TaskMeasurer {
             perRun: runs.map(\.value)
         )
         guard !runs.isEmpty else {
-            report.reason = "a side of the task has no usable image after removing unreadable files and duplicates"
+            report.reason = "degenerate dataset: after removing unreadable files and exact duplicates, the \(pools.negatives.isEmpty ? "negative" : "positive") side has no image"
             return (report, nil)
         }
         let summary = LabelSharpnessSummary(runs: runs)
