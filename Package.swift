@@ -23,8 +23,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]
         ),
 
+        // Distance kernels: optimised even in debug builds, because the tests run them on
+        // full-resolution images.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
-        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Estimators", dependencies: ["LinearAlgebra"]),
         .target(name: "Datasets", dependencies: ["ImageIO"]),
         .target(name: "Store", dependencies: ["CSQLite"]),

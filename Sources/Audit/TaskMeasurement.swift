@@ -37,6 +37,8 @@ struct TaskMeasurer {
     let paths: [String]
     let classNames: [String?]
     let parameters: EstimatorParameters
+    /// Exact distances shared by the neighbour searches of all tasks of this audit.
+    let distanceCache = PairDistanceCache()
 
     func measureLabelSharpness(_ pools: TaskPools, taskName: String, conflicts: [[String]]) -> (LabelSharpnessReport, LabelSharpnessSummary?) {
         let key = { (run: Int) in StableSampler.streamKey(seed: UInt64(truncatingIfNeeded: parameters.seed), stream: .labelSharpness, run: run) }
@@ -110,7 +112,7 @@ struct TaskMeasurer {
 
         let table: NeighborTable
         do {
-            table = try exactNearestNeighbors(points: points, k: k, features: features, screening: screening, threads: parameters.threads)
+            table = try exactNearestNeighbors(points: points, k: k, features: features, screening: screening, threads: parameters.threads, cache: distanceCache)
         } catch {
             return undefined("degenerate dataset: \(error)")
         }

@@ -43,13 +43,16 @@ public enum NeighborSearchError: Error, CustomStringConvertible, Sendable, Equat
 /// reaches the k-th of them. The result is therefore identical to a brute-force exact search
 /// (ties between equal distances are broken by position).
 ///
+/// `cache`, when given, supplies and keeps exact distances across calls on the same matrix.
+///
 /// Cost: 2 · n² · p flops for the screening, then about n · (k + pruned extras) exact distances
 /// of n_full multiply-adds each, spread over `threads` threads.
 public func exactNearestNeighbors(
     points: [Int], k: Int,
     features: FeatureMatrix,
     screening: ScreeningProjection,
-    threads: Int = 2
+    threads: Int = 2,
+    cache: PairDistanceCache? = nil
 ) throws(NeighborSearchError) -> NeighborTable {
     precondition(k >= 1, "k must be at least 1")
     let n = points.count
@@ -66,31 +69,40 @@ public func exactNearestNeighbors(
 
     let chunk = max(1, n / (8 * max(1, threads)))
     DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { chunkIndex in
-        var bounds = [Double](repeating: 0, count: n)
-        var order = [Int](repeating: 0, count: n)
+        var bounds = [Float](repeating: 0, count: n)
+        var order = [UInt64](repeating: 0, count: n)
         var bestDistances = [Double]()
         var bestNeighbors = [Int]()
         bestDistances.reserveCapacity(k + 1)
         bestNeighbors.reserveCapacity(k + 1)
 
         for i in (chunkIndex * chunk)..<min(n, (chunkIndex + 1) * chunk) {
-            // Bounds to every other point, visited in ascending order.
+            // Bounds to every other point, rounded down to Float (still lower bounds), and the
+            // visiting order as (bound bits, position) packed into one UInt64 per point: the
+            // bit pattern of a non-negative Float orders like its value, so sorting the keys
+            // sorts by bound, then by position.
             for j in 0..<n {
-                bounds[j] = j == i ? .infinity : screening.lowerBoundSquared(points[i], points[j], gram: gram[i * n + j])
+                let bound = j == i ? Float.infinity : roundedDown(screening.lowerBoundSquared(points[i], points[j], gram: gram[i * n + j]))
+                bounds[j] = bound
+                order[j] = UInt64(bound.bitPattern) << 32 | UInt64(j)
             }
-            for j in 0..<n { order[j] = j }
-            order.sort { bounds[$0] < bounds[$1] || (bounds[$0] == bounds[$1] && $0 < $1) }
+            order.sort()
 
             // Keep the k smallest exact distances above zero, ascending.
             bestDistances.removeAll(keepingCapacity: true)
             bestNeighbors.removeAll(keepingCapacity: true)
             var identical = 0
             var evaluations = 0
-            for j in order where j != i {
-                if bestDistances.count == k && bounds[j] >= bestDistances[k - 1] * bestDistances[k - 1] {
+            for key in order {
+                let j = Int(key & 0xFFFF_FFFF)
+                if j == i { continue }
+                if bestDistances.count == k && Double(bounds[j]) >= bestDistances[k - 1] * bestDistances[k - 1] {
                     break
                 }
-                let squared = exactSquaredDistance(features.row(points[i]), features.row(points[j]), count: features.columns)
+                let rowA = points[i]
+                let rowB = points[j]
+                let compute = { exactSquaredDistance(features.row(rowA), features.row(rowB), count: features.columns) }
+                let squared = cache?.squaredDistance(rowA, rowB, compute: compute) ?? compute()
                 evaluations += 1
                 if squared == 0 {
                     identical += 1
@@ -137,4 +149,11 @@ public func exactNearestNeighbors(
         distances: distances.array, neighbors: neighbors.array,
         identicalPairs: identicalPairs, exactEvaluations: exactEvaluations
     )
+}
+
+/// The largest `Float` not above `value` (for value ≥ 0), so a rounded bound stays a lower bound.
+@inline(__always)
+func roundedDown(_ value: Double) -> Float {
+    let rounded = Float(value)
+    return Double(rounded) > value ? rounded.nextDown : rounded
 }

@@ -39,8 +39,10 @@ public final class ScreeningProjection: @unchecked Sendable {
         // Project each row: √|β| · mean over the block = Σ over the block / √|β|.
         let rowCount = features.rows
         let chunk = max(1, (rowCount + 4 * threads - 1) / (4 * max(1, threads)))
+        let blockOfColumn = (0..<side).map { $0 / block }
         DispatchQueue.concurrentPerform(iterations: (rowCount + chunk - 1) / chunk) { chunkIndex in
             var sums = [Double](repeating: 0, count: projectedColumns)
+            var rowSums = [Float](repeating: 0, count: blocksPerSide)
             let end = min(rowCount, (chunkIndex + 1) * chunk)
             for rowIndex in (chunkIndex * chunk)..<end {
                 let source = features.row(rowIndex)
@@ -49,10 +51,16 @@ public final class ScreeningProjection: @unchecked Sendable {
                     let planeBase = plane * side * side
                     let blockBase = plane * blocksPerSide * blocksPerSide
                     for y in 0..<side {
+                        // Sum one image row per block column in Float (at most `block` values),
+                        // then add the partial sums to the block totals in Double.
                         let rowBase = planeBase + y * side
-                        let blockRow = blockBase + (y / block) * blocksPerSide
+                        for index in 0..<blocksPerSide { rowSums[index] = 0 }
                         for x in 0..<side {
-                            sums[blockRow + x / block] += Double(source[rowBase + x])
+                            rowSums[blockOfColumn[x]] += source[rowBase + x]
+                        }
+                        let blockRow = blockBase + (y / block) * blocksPerSide
+                        for index in 0..<blocksPerSide {
+                            sums[blockRow + index] += Double(rowSums[index])
                         }
                     }
                 }

@@ -1,0 +1,13 @@
+#ifndef IA_KERNELS_H
+#define IA_KERNELS_H
+
+#include <stddef.h>
+
+/* Squared Euclidean distance sum_i ((double)a[i] - (double)b[i])^2 of two float vectors of length n,
+ * accumulated in double with four partial sums. */
+double ia_squared_distance_f32(const float *a, const float *b, size_t n);
+
+/* Squared Euclidean norm sum_i (double)a[i]^2 of a float vector of length n, in double. */
+double ia_squared_norm_f32(const float *a, size_t n);
+
+#endif
