@@ -165,3 +165,30 @@ final class AuditEdgeCaseTests: XCTestCase {
         XCTAssertNotNil(try store.latestAudit(datasetID: dataset.id, status: .cancelled))
     }
 }
+
+final class ReportEncodingTests: XCTestCase {
+    func testUndefinedValuesAreEncodedAsNull() throws {
+        let folder = try TemporaryFolder()
+        let image = goodImages("a")[2]
+        for index in 0..<3 {
+            try folder.copy(image, to: "left/\(index).png")
+            try folder.copy(goodImages("b")[index], to: "right/\(index).png")
+        }
+        let store = try Store(path: folder.url.appendingPathComponent("db.sqlite").path)
+        let report = try Auditor(store: store, options: smallAuditOptions(root: folder.path)).run()
+
+        let data = try JSONEncoder().encode(report)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let task = try XCTUnwrap((json["tasks"] as? [[String: Any]])?.first)
+        let mle = try XCTUnwrap((task["intrinsic_dimension"] as? [String: Any])?["mle"] as? [String: Any])
+        XCTAssertTrue(mle["value"] is NSNull, "an undefined MLE must be null, got \(String(describing: mle["value"]))")
+        XCTAssertTrue(mle["reason"] is String)
+        XCTAssertEqual(mle["divisor"] as? String, "k-2")
+        let twoNN = try XCTUnwrap((task["intrinsic_dimension"] as? [String: Any])?["twonn"] as? [String: Any])
+        XCTAssertEqual(twoNN["discard_fraction"] as? Double, 0.1)
+        XCTAssertNil(twoNN["divisor"])
+        let sharpness = try XCTUnwrap(task["label_sharpness"] as? [String: Any])
+        XCTAssertNotNil(sharpness["closest_pair"] as? [String: Any])
+        XCTAssertTrue(sharpness["reason"] is NSNull)
+    }
+}
