@@ -6,8 +6,8 @@ public enum SoftwareVersion {
     public static let current = "0.1.0"
 }
 
-/// What one audit run should do: the dataset, its label source and command-line overrides of
-/// the configuration (nil keeps the configured value).
+/// Request for one audit: the dataset, its label source and command-line overrides of the
+/// configuration (nil keeps the configured value).
 public struct AuditOptions: Sendable {
     public var root: String
     public var labelsPath: String?

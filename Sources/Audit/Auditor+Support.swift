@@ -60,7 +60,7 @@ extension Auditor {
         )
     }
 
-    /// A short text that keys measurements by where the labels came from.
+    /// Describes where the labels came from; measurements are keyed by this text.
     func describeLabelSource(_ config: AuditConfig) -> String {
         if let table = options.labelsPath {
             return "table:\(absolutePath(table))"
@@ -179,7 +179,10 @@ extension Auditor {
     }
 }
 
-/// Encodes a value as compact JSON with sorted keys; the types encoded here cannot fail.
+/// Encodes a value as compact JSON with sorted keys.
+///
+/// Returns "{}" if encoding fails, which only NaN or infinity can cause; the report types never
+/// contain either (undefined values are nil).
 func encodeJSON<T: Encodable>(_ value: T) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]

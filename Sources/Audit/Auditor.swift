@@ -8,8 +8,8 @@ import Store
 /// Runs one audit of a dataset folder end to end: configuration, scan, labels, decoding with
 /// the feature cache, duplicate removal, K_F and d_data per task, ranking and storage.
 ///
-/// The audit row is created first with status `running`; each task's measurements are committed
-/// as the task finishes; the report is stored last with status `done`. A cancelled or failed
+/// The audit row is created first with status `running`. Each task's measurements are committed
+/// as the task finishes, and the report is stored last with status `done`. A cancelled or failed
 /// audit keeps the cached images and the finished tasks' measurements, and its row says so.
 public final class Auditor {
     let store: Store

@@ -77,10 +77,9 @@ public func exactNearestNeighbors(
         bestNeighbors.reserveCapacity(k + 1)
 
         for i in (chunkIndex * chunk)..<min(n, (chunkIndex + 1) * chunk) {
-            // Bounds to every other point, rounded down to Float (still lower bounds), and the
-            // visiting order as (bound bits, position) packed into one UInt64 per point: the
-            // bit pattern of a non-negative Float orders like its value, so sorting the keys
-            // sorts by bound, then by position.
+            // Bounds to every other point, rounded down to Float so they stay lower bounds.
+            // The bit pattern of a non-negative Float orders like its value, so sorting the
+            // keys (bound bits << 32 | position) sorts by bound, then by position.
             for j in 0..<n {
                 let bound = j == i ? Float.infinity : roundedDown(screening.lowerBoundSquared(points[i], points[j], gram: gram[i * n + j]))
                 bounds[j] = bound
@@ -151,7 +150,7 @@ public func exactNearestNeighbors(
     )
 }
 
-/// The largest `Float` not above `value` (for value ≥ 0), so a rounded bound stays a lower bound.
+/// Rounds `value` ≥ 0 down to a `Float`, so a rounded bound stays a lower bound.
 @inline(__always)
 func roundedDown(_ value: Double) -> Float {
     let rounded = Float(value)
