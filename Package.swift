@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["ImageIO"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
-        .target(name: "Reports", dependencies: ["Audit", "Store"]),
+        .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
         .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets"]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra", "Datasets"], resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Store"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Reports", "Store", "Datasets", "ImageIO"]),
     ]
 )
