@@ -64,5 +64,7 @@ extension IntrinsicDimensionReport {
         try container.encode(samples, forKey: .samples)
         try container.encode(limitedByClass, forKey: .limitedByClass)
         try container.encode(exactEvaluations, forKey: .exactEvaluations)
+        try container.encode(mleNearDedup, forKey: .mleNearDedup)
+        try container.encode(twonnNearDedup, forKey: .twonnNearDedup)
     }
 }

@@ -47,11 +47,14 @@ public struct DatasetSummary: Codable, Sendable {
     public var splits: [String: Int]
     public var constantImages: [String]
     public var duplicates: DuplicateSummary
+    public var nearDuplicates: NearDuplicateSummary
+    public var leakage: LeakageSummary
     public var labelIssues: [LabelIssueSummary]
-    public var ignoredColumns: [PathReason]
+    public var ignoredColumns: [IgnoredColumnSummary]
 
     enum CodingKeys: String, CodingKey {
-        case root, images, decoded, cached, unreadable, labelled, unlabelled, classes, splits, duplicates
+        case root, images, decoded, cached, unreadable, labelled, unlabelled, classes, splits, duplicates, leakage
+        case nearDuplicates = "near_duplicates"
         case labelSource = "label_source"
         case rejectedPaths = "rejected_paths"
         case ignoredFiles = "ignored_files"
@@ -61,26 +64,113 @@ public struct DatasetSummary: Codable, Sendable {
     }
 }
 
+public struct IgnoredColumnSummary: Codable, Sendable, Equatable {
+    public var column: String
+    public var reason: String
+}
+
 public struct LabelIssueSummary: Codable, Sendable, Equatable {
     public var line: Int
     public var path: String?
     public var message: String
 }
 
-/// Exact duplicates: identical files (so identical decoded pixels) and distinct files whose
-/// preprocessed vectors are identical, counted separately; all but the first member of each
-/// group are removed before any estimate.
+/// Exact duplicates: images whose preprocessed vectors are identical. All but the first member of
+/// each group (in path order) are removed before any estimate. Removed copies with identical
+/// decoded pixels and copies that only became identical through preprocessing are counted
+/// separately.
 public struct DuplicateSummary: Codable, Sendable {
     public var imagesRemoved: Int
-    public var identicalFiles: Int
+    public var identicalPixels: Int
     public var identicalAfterPreprocessing: Int
-    public var groups: [[String]]
+    public var groups: [ImageGroupReport]
+    /// Groups with members in two or more splits: leakage between training and test data.
+    public var crossSplitGroups: Int
 
     enum CodingKeys: String, CodingKey {
         case groups
         case imagesRemoved = "images_removed"
-        case identicalFiles = "identical_files"
+        case identicalPixels = "identical_pixels"
         case identicalAfterPreprocessing = "identical_after_preprocessing"
+        case crossSplitGroups = "cross_split_groups"
+    }
+}
+
+/// A group of identical or near-identical images, with each member's class and split
+/// (null where the label source gives none).
+public struct ImageGroupReport: Codable, Sendable, Equatable {
+    public var paths: [String]
+    public var labels: [String?]
+    public var splits: [String?]
+    /// For exact duplicates: whether every member decodes to the same pixels.
+    public var identicalPixels: Bool?
+    public var crossSplit: Bool
+    public var crossLabel: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case paths, labels, splits
+        case identicalPixels = "identical_pixels"
+        case crossSplit = "cross_split"
+        case crossLabel = "cross_label"
+    }
+}
+
+/// One near-duplicate pair: two distinct images closer than the threshold.
+public struct NearPairReport: Codable, Sendable, Equatable {
+    public var a: String
+    public var b: String
+    public var distance: Double
+    public var labels: [String?]
+    public var splits: [String?]
+}
+
+/// Near-duplicates: distinct images closer than `threshold` = `threshold_factor` × the median
+/// nearest-neighbour distance of a label-free sample of the dataset.
+public struct NearDuplicateSummary: Codable, Sendable {
+    public var rule: String
+    public var thresholdFactor: Double
+    public var medianNearestNeighborDistance: Double?
+    public var threshold: Double?
+    public var sampledImages: Int
+    public var pairs: [NearPairReport]
+    public var groups: [ImageGroupReport]
+    public var crossSplitGroups: Int
+    public var crossLabelPairs: Int
+    /// Images left out of the near-deduplicated dimension estimates (all but one per group).
+    public var imagesReduced: Int
+    /// Pairs measured at full resolution after the screening bound.
+    public var exactEvaluations: Int
+    public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case rule, threshold, pairs, groups, reason
+        case thresholdFactor = "threshold_factor"
+        case medianNearestNeighborDistance = "median_nearest_neighbor_distance"
+        case sampledImages = "sampled_images"
+        case crossSplitGroups = "cross_split_groups"
+        case crossLabelPairs = "cross_label_pairs"
+        case imagesReduced = "images_reduced"
+        case exactEvaluations = "exact_evaluations"
+    }
+}
+
+/// The same patient in two or more splits.
+public struct PatientLeak: Codable, Sendable, Equatable {
+    public var patient: String
+    public var splits: [String]
+    public var images: Int
+}
+
+/// Findings that invalidate test results: copies and patients shared between splits.
+public struct LeakageSummary: Codable, Sendable {
+    public var crossSplitDuplicateGroups: Int
+    public var crossSplitNearDuplicateGroups: Int
+    public var patientsInSeveralSplits: [PatientLeak]
+
+    enum CodingKeys: String, CodingKey {
+        case crossSplitDuplicateGroups = "cross_split_duplicate_groups"
+        case crossSplitNearDuplicateGroups = "cross_split_near_duplicate_groups"
+        case patientsInSeveralSplits = "patients_in_several_splits"
     }
 }
 
@@ -157,6 +247,14 @@ public struct ClosestPairReport: Codable, Sendable, Equatable {
     public var b: String
     public var labels: [String]
     public var distance: Double
+    /// Whether the pair is closer than the near-duplicate threshold: then K_F is set by a likely
+    /// annotation error or copy rather than by genuine sharpness.
+    public var nearDuplicate: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case a, b, labels, distance
+        case nearDuplicate = "near_duplicate"
+    }
 }
 
 public struct LabelSharpnessReport: Codable, Sendable {
@@ -213,9 +311,14 @@ public struct IntrinsicDimensionReport: Codable, Sendable {
     public var samples: Int
     public var limitedByClass: String?
     public var exactEvaluations: Int
+    /// The same estimates with every near-duplicate group reduced to one member.
+    public var mleNearDedup: DimensionReport?
+    public var twonnNearDedup: DimensionReport?
 
     enum CodingKeys: String, CodingKey {
         case mle, twonn, samples
+        case mleNearDedup = "mle_near_dedup"
+        case twonnNearDedup = "twonn_near_dedup"
         case limitedByClass = "limited_by_class"
         case exactEvaluations = "exact_evaluations"
     }

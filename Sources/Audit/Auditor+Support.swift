@@ -56,7 +56,8 @@ extension Auditor {
             samples: config.labelSharpness.samples, runs: config.labelSharpness.runs, seed: config.labelSharpness.seed,
             neighbors: id.neighbors, idSamples: id.samples,
             mleDivisor: divisor, twonnDiscard: discard, twonnDiscardLabel: discardLabel,
-            bootstrap: id.bootstrap, threads: threads
+            bootstrap: id.bootstrap, threads: threads,
+            nearDuplicateFactor: config.nearDuplicates.thresholdFactor, nearDuplicateSamples: config.nearDuplicates.samples
         )
     }
 
@@ -125,7 +126,7 @@ extension Auditor {
 
     func datasetSummary(
         root: String, scan: ScanResult, listing: LabelledListing, loaded: [LoadedImage],
-        duplicates: DuplicateFindings, labelSource: String
+        duplicates: DuplicateFindings, nearDuplicates: NearDuplicateFindings, labelSource: String
     ) -> DatasetSummary {
         var classes: [String: Int] = [:]
         var splits: [String: Int] = [:]
@@ -133,11 +134,47 @@ extension Auditor {
         for (index, image) in listing.images.enumerated() where loaded[index].decoded {
             if let className = image.className {
                 classes[className, default: 0] += 1
+            }
+            if image.className != nil || !image.columnLabels.isEmpty {
                 labelled += 1
             }
             if let split = image.split { splits[split, default: 0] += 1 }
         }
         let paths = listing.images.map(\.file.relativePath)
+        let labels = listing.images.map(\.className)
+        let splitNames = listing.images.map(\.split)
+        func group(_ rows: [Int], identicalPixels: Bool?) -> ImageGroupReport {
+            ImageGroupReport(
+                paths: rows.map { paths[$0] }, labels: rows.map { labels[$0] }, splits: rows.map { splitNames[$0] },
+                identicalPixels: identicalPixels,
+                crossSplit: Set(rows.compactMap { splitNames[$0] }).count > 1,
+                crossLabel: Set(rows.compactMap { labels[$0] }).count > 1
+            )
+        }
+        let duplicateGroups = duplicates.groups.map { rows in
+            group(rows, identicalPixels: rows.allSatisfy { loaded[$0].pixelChecksum != nil && loaded[$0].pixelChecksum == loaded[rows[0]].pixelChecksum })
+        }
+        let nearGroups = nearDuplicates.groups.map { group($0, identicalPixels: nil) }
+        let nearPairs = nearDuplicates.pairs.map { pair in
+            NearPairReport(
+                a: paths[pair.rowA], b: paths[pair.rowB], distance: pair.distance,
+                labels: [labels[pair.rowA], labels[pair.rowB]], splits: [splitNames[pair.rowA], splitNames[pair.rowB]]
+            )
+        }
+        let factor = nearDuplicates.thresholdFactor
+        let nearSummary = NearDuplicateSummary(
+            rule: "distinct images closer than \(factor) × the median nearest-neighbour distance of \(nearDuplicates.sampledImages) sampled images",
+            thresholdFactor: factor,
+            medianNearestNeighborDistance: nearDuplicates.medianNearestNeighborDistance,
+            threshold: nearDuplicates.threshold,
+            sampledImages: nearDuplicates.sampledImages,
+            pairs: nearPairs, groups: nearGroups,
+            crossSplitGroups: nearGroups.filter(\.crossSplit).count,
+            crossLabelPairs: nearPairs.filter { $0.labels[0] != nil && $0.labels[1] != nil && $0.labels[0] != $0.labels[1] }.count,
+            imagesReduced: nearDuplicates.reducedAway.count,
+            exactEvaluations: nearDuplicates.exactEvaluations,
+            reason: nearDuplicates.reason
+        )
         let unreadable = loaded.indices.filter { !loaded[$0].decoded }.map {
             PathReason(path: paths[$0], reason: loaded[$0].failure ?? "not decoded")
         }
@@ -155,12 +192,19 @@ extension Auditor {
             constantImages: loaded.indices.filter { loaded[$0].decoded && loaded[$0].isConstant }.map { paths[$0] },
             duplicates: DuplicateSummary(
                 imagesRemoved: duplicates.removed.count,
-                identicalFiles: duplicates.identicalFiles,
+                identicalPixels: duplicates.identicalPixels,
                 identicalAfterPreprocessing: duplicates.identicalAfterPreprocessing,
-                groups: duplicates.groups.map { $0.map { paths[$0] } }
+                groups: duplicateGroups,
+                crossSplitGroups: duplicateGroups.filter(\.crossSplit).count
+            ),
+            nearDuplicates: nearSummary,
+            leakage: LeakageSummary(
+                crossSplitDuplicateGroups: duplicateGroups.filter(\.crossSplit).count,
+                crossSplitNearDuplicateGroups: nearSummary.crossSplitGroups,
+                patientsInSeveralSplits: patientLeaks(listing, loaded: loaded)
             ),
             labelIssues: listing.issues.map { LabelIssueSummary(line: $0.line, path: $0.path, message: $0.message) },
-            ignoredColumns: listing.ignoredColumns.map { PathReason(path: $0.header, reason: $0.reason) }
+            ignoredColumns: listing.ignoredColumns.map { IgnoredColumnSummary(column: $0.header, reason: $0.reason) }
         )
     }
 

@@ -118,7 +118,7 @@ public final class Auditor {
         stageStart = Date()
         let paths = listing.images.map(\.file.relativePath)
         let decodedRows = loaded.indices.filter { loaded[$0].decoded }
-        let duplicates = findDuplicates(decodedRows, features: features, loaded: loaded, paths: paths)
+        let duplicates = findDuplicates(decodedRows, features: features, loaded: loaded)
         timings["duplicates"] = Date().timeIntervalSince(stageStart)
 
         // Screening projection shared by every task.
@@ -130,12 +130,25 @@ public final class Auditor {
         )
         timings["screening"] = Date().timeIntervalSince(stageStart)
 
+        // Near-duplicates among the distinct images.
+        stageStart = Date()
+        progress?("near-duplicates", 0, 1)
+        let checksums = loaded.map { $0.checksum ?? 0 }
+        let distanceCache = PairDistanceCache()
+        let nearDuplicates = findNearDuplicates(
+            decodedRows.filter { !duplicates.removed.contains($0) },
+            factor: parameters.nearDuplicateFactor, samples: parameters.nearDuplicateSamples, seed: parameters.seed,
+            checksums: checksums, features: features, screening: screening, cache: distanceCache, threads: parameters.threads
+        )
+        timings["near_duplicates"] = Date().timeIntervalSince(stageStart)
+
         // Per-task measurements.
         stageStart = Date()
         let measurer = TaskMeasurer(
             features: features, screening: screening,
-            checksums: loaded.map { $0.checksum ?? 0 }, paths: paths,
-            classNames: listing.images.map(\.className), parameters: parameters
+            checksums: checksums, paths: paths,
+            classNames: listing.images.map(\.className), parameters: parameters,
+            nearDuplicateThreshold: nearDuplicates.threshold, distanceCache: distanceCache
         )
         var reports: [TaskReport] = []
         var skipped = dropped.map { SkippedTask(name: $0.name, reason: $0.reason) }
@@ -165,7 +178,22 @@ public final class Auditor {
             )
             let conflicts = conflictPairs(duplicates.groups, task: task, paths: paths)
             let (sharpness, _) = measurer.measureLabelSharpness(pools, taskName: task.name, conflicts: conflicts)
-            let dimension = measurer.measureIntrinsicDimension(pools)
+            let (measuredDimension, points) = measurer.measureIntrinsicDimension(pools)
+            var dimension = measuredDimension
+            if nearDuplicates.threshold != nil {
+                // The same estimates with every near-duplicate group reduced to one member.
+                let reduced = TaskPools(
+                    negatives: pools.negatives.filter { !nearDuplicates.reducedAway.contains($0) },
+                    positives: pools.positives.filter { !nearDuplicates.reducedAway.contains($0) }
+                )
+                var reducedDimension = dimension
+                if reduced.negatives.count != pools.negatives.count || reduced.positives.count != pools.positives.count {
+                    let (measured, reducedPoints) = measurer.measureIntrinsicDimension(reduced)
+                    if reducedPoints != points { reducedDimension = measured }
+                }
+                dimension.mleNearDedup = reducedDimension.mle
+                dimension.twonnNearDedup = reducedDimension.twonn
+            }
             let report = TaskReport(
                 name: task.name, sameAs: nil,
                 positiveClasses: task.positiveClasses, negativeClasses: task.negativeClasses,
@@ -185,7 +213,10 @@ public final class Auditor {
         let report = AuditReport(
             softwareVersion: SoftwareVersion.current, auditID: auditID, database: store.path,
             generatedAt: ISO8601DateFormatter().string(from: Date()), status: "done",
-            dataset: datasetSummary(root: root, scan: scan, listing: listing, loaded: loaded, duplicates: duplicates, labelSource: labelSource),
+            dataset: datasetSummary(
+                root: root, scan: scan, listing: listing, loaded: loaded, duplicates: duplicates,
+                nearDuplicates: nearDuplicates, labelSource: labelSource
+            ),
             preprocessing: preprocessingSummary(settings, loaded: loaded),
             parameters: parameterSummary(parameters),
             tasks: reports, skippedTasks: skipped, timings: timings

@@ -10,6 +10,8 @@ struct LoadedImage: Sendable {
     var fromCache: Bool
     var isConstant: Bool
     var checksum: UInt64?
+    /// Checksum of the decoded pixels, equal for files with identical pixels whatever their bytes.
+    var pixelChecksum: UInt64?
     var failure: String?
     var width: Int?
     var height: Int?
@@ -56,7 +58,8 @@ struct FeatureLoader {
             for index in batch {
                 let file = files[index]
                 guard let record = known[file.relativePath], let imageID = record.id, record.status == .ok,
-                      record.size == file.size, record.mtimeNs == file.mtimeNs, let checksum = record.checksum
+                      record.size == file.size, record.mtimeNs == file.mtimeNs, let checksum = record.checksum,
+                      let pixelChecksum = record.pixelChecksum
                 else {
                     misses.append(index)
                     continue
@@ -74,7 +77,7 @@ struct FeatureLoader {
                 features.setRow(index, dequantizeUnitInterval(cached.vector))
                 results[index] = LoadedImage(
                     decoded: true, fromCache: true, isConstant: cached.isConstant, checksum: checksum,
-                    width: record.width, height: record.height, format: record.format
+                    pixelChecksum: pixelChecksum, width: record.width, height: record.height, format: record.format
                 )
             }
 
@@ -93,7 +96,7 @@ struct FeatureLoader {
                             datasetID: datasetID, path: file.relativePath, size: file.size, mtimeNs: file.mtimeNs,
                             checksum: loaded.checksum, status: loaded.decoded ? .ok : .unreadable, reason: loaded.failure,
                             width: loaded.width, height: loaded.height, format: loaded.format,
-                            split: image.split, patient: image.patientID
+                            split: image.split, patient: image.patientID, pixelChecksum: loaded.pixelChecksum
                         ))
                         if let quantized {
                             try store.storeFeatures(
@@ -132,6 +135,7 @@ struct FeatureLoader {
                     vectors[position] = quantizeUnitInterval(image.vector)
                     outcome.decoded = true
                     outcome.isConstant = image.isConstant
+                    outcome.pixelChecksum = image.pixelChecksum
                     outcome.width = image.sourceWidth
                     outcome.height = image.sourceHeight
                     outcome.format = image.format.rawValue

@@ -15,6 +15,8 @@ struct EstimatorParameters: Sendable {
     var twonnDiscardLabel: String
     var bootstrap: Int
     var threads: Int
+    var nearDuplicateFactor: Double
+    var nearDuplicateSamples: Int
 }
 
 /// The images of one task after exact duplicates are removed: feature-matrix rows per side
@@ -37,8 +39,10 @@ struct TaskMeasurer {
     let paths: [String]
     let classNames: [String?]
     let parameters: EstimatorParameters
+    /// Near-duplicate threshold; a closest pair below it is flagged. Nil when no search ran.
+    let nearDuplicateThreshold: Double?
     /// Exact distances shared by the neighbour searches of all tasks of this audit.
-    let distanceCache = PairDistanceCache()
+    let distanceCache: PairDistanceCache
 
     func measureLabelSharpness(_ pools: TaskPools, taskName: String, conflicts: [[String]]) -> (LabelSharpnessReport, LabelSharpnessSummary?) {
         let key = { (run: Int) in StableSampler.streamKey(seed: UInt64(truncatingIfNeeded: parameters.seed), stream: .labelSharpness, run: run) }
@@ -83,12 +87,15 @@ struct TaskMeasurer {
         report.closestPair = ClosestPairReport(
             a: paths[closest.rowNegative], b: paths[closest.rowPositive],
             labels: [classNames[closest.rowNegative] ?? "negative", classNames[closest.rowPositive] ?? "positive"],
-            distance: closest.distance
+            distance: closest.distance,
+            nearDuplicate: nearDuplicateThreshold.map { closest.distance < $0 } ?? false
         )
         return (report, summary)
     }
 
-    func measureIntrinsicDimension(_ pools: TaskPools) -> IntrinsicDimensionReport {
+    /// Returns the report and the sampled rows, so a caller can tell whether a second call on
+    /// reduced pools drew the same sample.
+    func measureIntrinsicDimension(_ pools: TaskPools) -> (IntrinsicDimensionReport, [Int]) {
         let key = StableSampler.streamKey(seed: UInt64(truncatingIfNeeded: parameters.seed), stream: .intrinsicDimension, run: 0)
         let sample = StableSampler.balancedSample(
             sides: [pools.negatives, pools.positives], perSide: parameters.idSamples / 2,
@@ -98,13 +105,14 @@ struct TaskMeasurer {
         let k = parameters.neighbors
         let limited = sample.limitedBy.map { $0 == 0 ? "negative side (\(pools.negatives.count) images)" : "positive side (\(pools.positives.count) images)" }
 
-        func undefined(_ reason: String) -> IntrinsicDimensionReport {
-            IntrinsicDimensionReport(
+        func undefined(_ reason: String) -> (IntrinsicDimensionReport, [Int]) {
+            let report = IntrinsicDimensionReport(
                 mle: DimensionReport(value: nil, ci95: nil, points: points.count, reason: reason, k: k, divisor: parameters.mleDivisor.rawValue),
                 twonn: DimensionReport(value: nil, ci95: nil, points: points.count, reason: reason,
                                        discardFraction: discardFraction, discard: parameters.twonnDiscardLabel),
                 samples: points.count, limitedByClass: limited, exactEvaluations: 0
             )
+            return (report, points)
         }
         guard points.count > k else {
             return undefined("degenerate dataset: only \(points.count) distinct images in the sample, and k = \(k) neighbours need at least \(k + 1)")
@@ -119,13 +127,14 @@ struct TaskMeasurer {
         let seed = UInt64(truncatingIfNeeded: parameters.seed)
         let mle = maximumLikelihoodDimension(neighbors: table, divisor: parameters.mleDivisor, bootstrapReplicates: parameters.bootstrap, seed: seed)
         let twoNN = twoNNDimension(neighbors: table, discard: parameters.twonnDiscard, bootstrapReplicates: parameters.bootstrap, seed: seed)
-        return IntrinsicDimensionReport(
+        let report = IntrinsicDimensionReport(
             mle: DimensionReport(value: mle.value, ci95: interval(mle), points: mle.points, reason: mle.reason,
                                  k: k, divisor: parameters.mleDivisor.rawValue),
             twonn: DimensionReport(value: twoNN.value, ci95: interval(twoNN), points: twoNN.points, reason: twoNN.reason,
                                    discardFraction: discardFraction, discard: parameters.twonnDiscardLabel),
             samples: points.count, limitedByClass: limited, exactEvaluations: table.exactEvaluations
         )
+        return (report, points)
     }
 
     private var discardFraction: Double? {

@@ -93,7 +93,7 @@ extension KeyedDecodingContainer where K == ConfigKey {
 }
 
 extension AuditConfig {
-    static let keys = ["preprocessing", "label_sharpness", "intrinsic_dimension", "labels", "tasks", "threads"]
+    static let keys = ["preprocessing", "label_sharpness", "intrinsic_dimension", "labels", "tasks", "near_duplicates", "threads"]
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: ConfigKey.self)
@@ -104,6 +104,7 @@ extension AuditConfig {
         intrinsicDimension = try container.value("intrinsic_dimension", or: intrinsicDimension)
         labels = try container.value("labels", or: labels)
         tasks = try container.value("tasks", or: tasks)
+        nearDuplicates = try container.value("near_duplicates", or: nearDuplicates)
         threads = try container.integer("threads", or: threads, in: 0...4096)
     }
 
@@ -114,6 +115,7 @@ extension AuditConfig {
         try container.encode(intrinsicDimension, forKey: ConfigKey("intrinsic_dimension"))
         try container.encode(labels, forKey: ConfigKey("labels"))
         try container.encode(tasks, forKey: ConfigKey("tasks"))
+        try container.encode(nearDuplicates, forKey: ConfigKey("near_duplicates"))
         try container.encode(threads, forKey: ConfigKey("threads"))
     }
 }
@@ -279,5 +281,24 @@ extension TaskConfig {
         try container.encode(pairs, forKey: ConfigKey("pairs"))
         try container.encode(oneVsRest, forKey: ConfigKey("one_vs_rest"))
         try container.encode(maxCandidates, forKey: ConfigKey("max_candidates"))
+    }
+}
+
+extension NearDuplicateConfig {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ConfigKey.self)
+        try container.rejectUnknownKeys(accepted: ["threshold_factor", "samples"])
+        self.init()
+        thresholdFactor = try container.value("threshold_factor", or: thresholdFactor)
+        guard thresholdFactor >= 0, thresholdFactor < 1 else {
+            throw container.invalid("threshold_factor", "invalid value \(thresholdFactor); expected a number from 0 (off) to below 1")
+        }
+        samples = try container.integer("samples", or: samples, in: 2...Int.max)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(thresholdFactor, forKey: ConfigKey("threshold_factor"))
+        try container.encode(samples, forKey: ConfigKey("samples"))
     }
 }

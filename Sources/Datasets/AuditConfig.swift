@@ -10,6 +10,7 @@ public struct AuditConfig: Sendable, Codable, Equatable {
     public var intrinsicDimension = IntrinsicDimensionConfig()
     public var labels = LabelConfig()
     public var tasks = TaskConfig()
+    public var nearDuplicates = NearDuplicateConfig()
     /// Worker threads; 0 uses one per available core.
     public var threads = 0
 
@@ -139,6 +140,17 @@ public struct TaskConfig: Sendable, Codable, Equatable {
     public var oneVsRest = true
     /// Largest number of candidate tasks accepted without a `--tasks` selection (default 50).
     public var maxCandidates = 50
+
+    public init() {}
+}
+
+/// Near-duplicate findings: pairs of distinct images closer than `thresholdFactor` times the
+/// median nearest-neighbour distance of the dataset.
+public struct NearDuplicateConfig: Sendable, Codable, Equatable {
+    /// Threshold relative to the median nearest-neighbour distance (default 0.2).
+    public var thresholdFactor = 0.2
+    /// Images sampled to measure the median nearest-neighbour distance (default 2000).
+    public var samples = 2000
 
     public init() {}
 }

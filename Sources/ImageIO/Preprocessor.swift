@@ -18,11 +18,15 @@ public struct PreprocessedImage: Sendable {
     public var significantBits: Int
     /// d of libjpeg's 1/d scaled decoding (1, 2, 4 or 8); 1 for PNG.
     public var jpegScaleDenominator: Int
+    /// FNV-1a 64 over the decoded planes (width, height, then every sample's Float bits) before
+    /// resampling: equal for files whose decoded pixels are identical, whatever their bytes.
+    public var pixelChecksum: UInt64
 
     public init(
         vector: [Float], isConstant: Bool, format: ImageFormat, sourceWidth: Int, sourceHeight: Int, bitDepth: Int,
-        significantBits: Int, jpegScaleDenominator: Int
+        significantBits: Int, jpegScaleDenominator: Int, pixelChecksum: UInt64 = 0
     ) {
+        self.pixelChecksum = pixelChecksum
         self.vector = vector
         self.isConstant = isConstant
         self.format = format
@@ -114,7 +118,8 @@ public struct Preprocessor: Sendable {
         return PreprocessedImage(
             vector: roundToQuantizationGrid(vector), isConstant: decoded.isConstant,
             format: format, sourceWidth: width, sourceHeight: height, bitDepth: decoded.bitDepth,
-            significantBits: decoded.significantBits, jpegScaleDenominator: denominator)
+            significantBits: decoded.significantBits, jpegScaleDenominator: denominator,
+            pixelChecksum: decodedPixelChecksum(decoded))
     }
 
     /// Resamples every plane to the target square and normalises, before quantisation.
@@ -170,4 +175,22 @@ public func jpegScaleDenominator(width: Int, height: Int, resolution: Int) -> In
         }
     }
     return 1
+}
+
+/// FNV-1a 64 over the plane count, width, height and the bit pattern of every decoded sample,
+/// one 32-bit word per step (bucketing only; a collision would need equal 64-bit hashes).
+func decodedPixelChecksum(_ decoded: DecodedPlanes) -> UInt64 {
+    let prime: UInt64 = 0x0000_0100_0000_01B3
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for word in [UInt64(decoded.planes.count), UInt64(decoded.width), UInt64(decoded.height)] {
+        hash = (hash ^ word) &* prime
+    }
+    for plane in decoded.planes {
+        plane.withUnsafeBufferPointer { samples in
+            for sample in samples {
+                hash = (hash ^ UInt64(sample.bitPattern)) &* prime
+            }
+        }
+    }
+    return hash
 }

@@ -19,6 +19,9 @@ public enum TextReport {
             + "k = \(parameters.neighbors), MLE divisor \(parameters.mleDivisor), TwoNN discard \(parameters.twonnDiscard)")
         lines.append("")
 
+        // Leakage first: it invalidates any test result measured on these splits.
+        lines.append(contentsOf: leakageLines(dataset))
+
         // Ranked tasks.
         let header = ["rank", "task", "pos", "neg", "K_F mean", "K_F 95% CI", "x easiest", "MLE d [95% CI]", "TwoNN d [95% CI]"]
         var rows: [[String]] = [header]
@@ -43,6 +46,9 @@ public enum TextReport {
         for task in report.tasks where task.sameAs == nil {
             if let pair = task.labelSharpness.closestPair {
                 lines.append("closest cross-label pair, \(task.name): \(pair.a) (\(pair.labels[0])) and \(pair.b) (\(pair.labels[1])), distance \(format(pair.distance))")
+                if pair.nearDuplicate {
+                    lines.append("  this pair is a near-duplicate: K_F of \(task.name) is set by a likely annotation error or copy, not by genuine sharpness")
+                }
             }
             if let reason = task.labelSharpness.reason {
                 lines.append("K_F undefined for \(task.name): \(reason)")
@@ -70,9 +76,10 @@ public enum TextReport {
             if dataset.unreadable.count > 20 { lines.append("  ... \(dataset.unreadable.count - 20) more in the JSON report") }
         }
         if dataset.duplicates.imagesRemoved > 0 {
-            lines.append("duplicates: \(dataset.duplicates.groups.count) groups; removed \(dataset.duplicates.identicalFiles) identical files "
+            lines.append("exact duplicates: \(dataset.duplicates.groups.count) groups; removed \(dataset.duplicates.identicalPixels) images with identical pixels "
                 + "and \(dataset.duplicates.identicalAfterPreprocessing) images identical after preprocessing")
         }
+        lines.append(contentsOf: nearDuplicateLines(report))
         if !dataset.constantImages.isEmpty {
             lines.append("constant images (all pixels equal; normalised to zeros): \(dataset.constantImages.prefix(5).joined(separator: ", "))"
                 + (dataset.constantImages.count > 5 ? " and \(dataset.constantImages.count - 5) more" : ""))
@@ -81,7 +88,7 @@ public enum TextReport {
             lines.append("label table line \(issue.line)\(issue.path.map { " (\($0))" } ?? ""): \(issue.message)")
         }
         if !dataset.ignoredColumns.isEmpty {
-            lines.append("ignored label columns: " + dataset.ignoredColumns.map { "\($0.path) (\($0.reason))" }.joined(separator: "; "))
+            lines.append("ignored label columns: " + dataset.ignoredColumns.map { "\($0.column) (\($0.reason))" }.joined(separator: "; "))
         }
         for task in report.skippedTasks {
             lines.append("task \(task.name) skipped: \(task.reason)")
@@ -90,6 +97,61 @@ public enum TextReport {
             lines.append("stored as audit \(auditID) in \(database)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Lines on copies and patients shared between splits, or nothing when there are none.
+    static func leakageLines(_ dataset: DatasetSummary) -> [String] {
+        var lines: [String] = []
+        let leakage = dataset.leakage
+        let crossSplit = dataset.duplicates.groups.filter(\.crossSplit)
+        let nearCrossSplit = dataset.nearDuplicates.groups.filter(\.crossSplit)
+        guard !crossSplit.isEmpty || !nearCrossSplit.isEmpty || !leakage.patientsInSeveralSplits.isEmpty else {
+            return []
+        }
+        lines.append("LEAKAGE between splits (test results on these splits are not trustworthy):")
+        for group in crossSplit.prefix(10) {
+            lines.append("  identical images across splits: " + describe(group))
+        }
+        for group in nearCrossSplit.prefix(10) {
+            lines.append("  near-duplicates across splits: " + describe(group))
+        }
+        for leak in leakage.patientsInSeveralSplits.prefix(20) {
+            lines.append("  patient \(leak.patient) has \(leak.images) images in splits \(leak.splits.joined(separator: ", "))")
+        }
+        let more = max(0, crossSplit.count - 10) + max(0, nearCrossSplit.count - 10) + max(0, leakage.patientsInSeveralSplits.count - 20)
+        if more > 0 {
+            lines.append("  ... \(more) more in the JSON report")
+        }
+        lines.append("")
+        return lines
+    }
+
+    /// The near-duplicate rule, threshold and pairs.
+    static func nearDuplicateLines(_ report: AuditReport) -> [String] {
+        let near = report.dataset.nearDuplicates
+        guard let threshold = near.threshold else {
+            return near.reason.map { ["near-duplicates: not searched (\($0))"] } ?? []
+        }
+        var lines = ["near-duplicates: \(near.pairs.count) pairs in \(near.groups.count) groups below distance \(format(threshold)) "
+            + "(\(near.rule); median \(format(near.medianNearestNeighborDistance ?? 0)))"]
+        for pair in near.pairs.sorted(by: { $0.distance < $1.distance }).prefix(10) {
+            let labels = pair.labels.map { $0 ?? "-" }
+            lines.append("  \(pair.a) (\(labels[0])) ~ \(pair.b) (\(labels[1])), distance \(format(pair.distance))")
+        }
+        if near.pairs.count > 10 {
+            lines.append("  ... \(near.pairs.count - 10) more in the JSON report")
+        }
+        if near.imagesReduced > 0 {
+            for task in report.tasks where task.sameAs == nil {
+                guard let mle = task.intrinsicDimension.mleNearDedup, let twoNN = task.intrinsicDimension.twonnNearDedup else { continue }
+                lines.append("  \(task.name) with near-duplicates reduced: MLE \(dimension(mle)), TwoNN \(dimension(twoNN))")
+            }
+        }
+        return lines
+    }
+
+    static func describe(_ group: ImageGroupReport) -> String {
+        zip(group.paths, group.splits).map { "\($0) [\($1 ?? "no split")]" }.joined(separator: ", ")
     }
 
     static func format(_ value: Double) -> String {

@@ -41,6 +41,9 @@ public struct ImageRecord: Sendable, Equatable {
     /// 64-bit content checksum, stored as the signed integer with the same bit pattern. Nil if the file could
     /// not be read.
     public var checksum: UInt64?
+    /// 64-bit checksum of the decoded pixels (before any resampling), stored like `checksum`. Nil if the image
+    /// was not decoded.
+    public var pixelChecksum: UInt64?
     public var status: ImageStatus
     /// Cause of the `.unreadable` status, for example the decoder's error message. Required for that status.
     public var reason: String?
@@ -58,9 +61,10 @@ public struct ImageRecord: Sendable, Equatable {
     public init(
         id: Int64? = nil, datasetID: Int64, path: String, size: Int64, mtimeNs: Int64, checksum: UInt64?,
         status: ImageStatus, reason: String? = nil, width: Int? = nil, height: Int? = nil, format: String? = nil,
-        split: String? = nil, patient: String? = nil, seenAt: Date = Date()
+        split: String? = nil, patient: String? = nil, seenAt: Date = Date(), pixelChecksum: UInt64? = nil
     ) {
         self.id = id
+        self.pixelChecksum = pixelChecksum
         self.datasetID = datasetID
         self.path = path
         self.size = size

@@ -84,20 +84,21 @@ extension Store {
             .optional(image.checksum.map { Int64(bitPattern: $0) }), .text(image.status.rawValue),
             .optional(image.reason), .optional(image.width.map(Int64.init)), .optional(image.height.map(Int64.init)),
             .optional(image.format), .optional(image.split), .optional(image.patient),
-            .real(image.seenAt.timeIntervalSince1970),
+            .real(image.seenAt.timeIntervalSince1970), .optional(image.pixelChecksum.map { Int64(bitPattern: $0) }),
         ]
 
         return try withConnection { connection throws(StoreError) in
             try connection.insertReturningID(
                 """
                 INSERT INTO images (dataset_id, path, size, mtime_ns, checksum, status, reason, width, height,
-                                    format, split, patient, seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    format, split, patient, seen_at, pixel_checksum)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (dataset_id, path) DO UPDATE SET
                     size = excluded.size, mtime_ns = excluded.mtime_ns, checksum = excluded.checksum,
                     status = excluded.status, reason = excluded.reason, width = excluded.width,
                     height = excluded.height, format = excluded.format, split = excluded.split,
-                    patient = excluded.patient, seen_at = excluded.seen_at
+                    patient = excluded.patient, seen_at = excluded.seen_at,
+                    pixel_checksum = excluded.pixel_checksum
                 RETURNING id
                 """,
                 values
@@ -111,7 +112,7 @@ extension Store {
             try connection.query(
                 """
                 SELECT id, dataset_id, path, size, mtime_ns, checksum, status, reason, width, height,
-                       format, split, patient, seen_at
+                       format, split, patient, seen_at, pixel_checksum
                 FROM images WHERE dataset_id = ? ORDER BY path
                 """,
                 [.integer(datasetID)], Self.readImage
@@ -168,7 +169,8 @@ extension Store {
             format: row.optionalText(10),
             split: row.optionalText(11),
             patient: row.optionalText(12),
-            seenAt: Date(timeIntervalSince1970: try row.double(13))
+            seenAt: Date(timeIntervalSince1970: try row.double(13)),
+            pixelChecksum: row.optionalInt64(14).map { UInt64(bitPattern: $0) }
         )
     }
 }

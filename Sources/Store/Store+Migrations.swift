@@ -60,7 +60,14 @@ extension Store {
 
     static let migrations: [Migration] = [
         Migration(name: "create tables", sql: schemaVersion1),
+        Migration(name: "add decoded pixel checksums", sql: schemaVersion2),
     ]
+
+    // Checksum of the decoded pixels, so files with different bytes but identical pixels are
+    // recognised as exact duplicates without decoding them again.
+    private static let schemaVersion2 = """
+        ALTER TABLE images ADD COLUMN pixel_checksum INTEGER;
+        """
 
     // Largest finite double; `abs(x) <= maxFinite` is false for ±infinity, and SQLite stores NaN as NULL.
     private static let finiteCheck = "1.7976931348623157e308"

@@ -24,7 +24,7 @@ final class AuditEdgeCaseTests: XCTestCase {
         let mean = try XCTUnwrap(task.labelSharpness.mean, "the finite K_F without conflicts must be reported")
         XCTAssertTrue(mean.isFinite && mean > 0)
         XCTAssertEqual(report.dataset.duplicates.imagesRemoved, 1)
-        XCTAssertEqual(report.dataset.duplicates.identicalFiles, 1)
+        XCTAssertEqual(report.dataset.duplicates.identicalPixels, 1)
     }
 
     func testIdenticalImagesWithTheSameLabelAreDuplicatesNotConflicts() throws {
@@ -43,7 +43,9 @@ final class AuditEdgeCaseTests: XCTestCase {
         let task = try XCTUnwrap(report.tasks.first)
         XCTAssertEqual(task.labelSharpness.conflicts, [])
         XCTAssertFalse(task.labelSharpness.infinite)
-        XCTAssertEqual(report.dataset.duplicates.groups, [["zero/0.png", "zero/copy-of-0.png"]])
+        XCTAssertEqual(report.dataset.duplicates.groups.map(\.paths), [["zero/0.png", "zero/copy-of-0.png"]])
+        XCTAssertEqual(report.dataset.duplicates.groups.first?.labels, ["zero", "zero"])
+        XCTAssertEqual(report.dataset.duplicates.groups.first?.identicalPixels, true)
         XCTAssertEqual(report.dataset.duplicates.imagesRemoved, 1)
     }
 
@@ -138,7 +140,8 @@ final class AuditEdgeCaseTests: XCTestCase {
         XCTAssertEqual(report.tasks[0].negatives, 6)
         XCTAssertEqual(report.dataset.labelIssues.map(\.line), [14, 15])
         XCTAssertTrue(report.dataset.labelSource.hasPrefix("table:"))
-        XCTAssertTrue(report.dataset.ignoredColumns.contains { $0.path == "comment" })
+        XCTAssertTrue(report.dataset.ignoredColumns.contains { $0.column == "comment" })
+        XCTAssertEqual(report.dataset.labelled, 12, "table labels count as labelled")
     }
 
     func testMissingFolderIsAClearError() throws {

@@ -9,7 +9,7 @@ final class StoreOpeningTests: XCTestCase {
 
         let version = try rawQuery(store, "PRAGMA user_version") { row throws(StoreError) in try row.int64(0) }
         XCTAssertEqual(version, [Int64(Store.schemaVersion)])
-        XCTAssertEqual(Store.schemaVersion, 1)
+        XCTAssertEqual(Store.schemaVersion, 2)
 
         let tables = try rawQuery(store, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") {
             row throws(StoreError) in try row.text(0)
@@ -45,7 +45,18 @@ final class StoreOpeningTests: XCTestCase {
         XCTAssertEqual(dataset.id, datasetID)
         XCTAssertEqual(try reopened.images(datasetID: datasetID).map(\.path), ["train/case7/image.png"])
         let version = try rawQuery(reopened, "PRAGMA user_version") { row throws(StoreError) in try row.int64(0) }
-        XCTAssertEqual(version, [1])
+        XCTAssertEqual(version, [2])
+    }
+
+    func testPixelChecksumRoundTrip() throws {
+        let store = try makeStore(self)
+        let datasetID = try store.upsertDataset(root: "/data/chest")
+        var image = sampleImage(datasetID: datasetID, index: 3)
+        image.pixelChecksum = UInt64.max - 5
+        _ = try store.upsertImage(image)
+
+        let stored = try XCTUnwrap(store.images(datasetID: datasetID).first)
+        XCTAssertEqual(stored.pixelChecksum, UInt64.max - 5)
     }
 
     func testCreatesMissingParentDirectories() throws {
@@ -103,10 +114,10 @@ final class StoreOpeningTests: XCTestCase {
 
         let error = expectStoreError { _ = try Store(path: path) }
 
-        XCTAssertEqual(error?.kind, .schemaTooNew(found: 99, supported: 1))
+        XCTAssertEqual(error?.kind, .schemaTooNew(found: 99, supported: Store.schemaVersion))
         let message = error?.description ?? ""
         XCTAssertTrue(message.contains("schema version 99"), message)
-        XCTAssertTrue(message.contains("supports versions up to 1"), message)
+        XCTAssertTrue(message.contains("supports versions up to \(Store.schemaVersion)"), message)
         XCTAssertTrue(message.contains("Upgrade intrinsic-audit"), message)
         XCTAssertTrue(message.contains(path), message)
     }
