@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra", "Datasets"], resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Store"]),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "Reports", "Store", "Datasets", "ImageIO"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Reports", "Store", "Datasets", "ImageIO", "Estimators", "LinearAlgebra"]),
     ]
 )

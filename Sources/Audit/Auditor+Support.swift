@@ -21,6 +21,23 @@ extension Auditor {
         return String(cString: resolved)
     }
 
+    /// Explains why a dataset has no task to measure and what to do about it.
+    func noTaskMessage(scan: ScanResult, listing: LabelledListing, dropped: [DroppedTask]) -> String {
+        let labelled = listing.images.filter { $0.className != nil || !$0.columnLabels.isEmpty }.count
+        var message = "no labelling task to measure in \(scan.root): \(scan.files.count) image files, \(labelled) of them labelled"
+        if listing.classNames.isEmpty {
+            message += ", no classes found"
+        } else {
+            message += ", classes: \(listing.classNames.joined(separator: ", "))"
+        }
+        for task in dropped.prefix(5) {
+            message += "; task \(task.name) dropped: \(task.reason)"
+        }
+        message += ". A task needs two classes with images: put images in class folders (FOLDER/CLASS/image.png), "
+            + "add filename rules in audit.json, or pass --labels with a table of 1/0 task columns"
+        return message
+    }
+
     func applyOverrides(_ config: inout AuditConfig) {
         if let value = options.resolution { config.preprocessing.resolution = value }
         if let value = options.normalize { config.preprocessing.normalize = value }
@@ -38,11 +55,11 @@ extension Auditor {
             if !condition { throw .configuration(message) }
         }
         try check((8...4096).contains(config.preprocessing.resolution),
-                  "resolution \(config.preprocessing.resolution) is out of range; use 8 to 4096 pixels")
-        try check(config.labelSharpness.samples >= 2, "samples (K_F sample size M) is \(config.labelSharpness.samples); use at least 2")
-        try check(config.labelSharpness.runs >= 1, "runs is \(config.labelSharpness.runs); use at least 1")
-        try check(config.intrinsicDimension.neighbors >= 3, "neighbors (k) is \(config.intrinsicDimension.neighbors); the MLE needs k >= 3")
-        try check(config.intrinsicDimension.samples >= 2, "id-samples is \(config.intrinsicDimension.samples); use at least 2")
+                  "preprocessing.resolution (--resolution) is \(config.preprocessing.resolution); use 8 to 4096 pixels")
+        try check(config.labelSharpness.samples >= 2, "label_sharpness.samples (--samples, the K_F sample size M) is \(config.labelSharpness.samples); use at least 2")
+        try check(config.labelSharpness.runs >= 1, "label_sharpness.runs (--runs) is \(config.labelSharpness.runs); use at least 1")
+        try check(config.intrinsicDimension.neighbors >= 3, "intrinsic_dimension.neighbors (--neighbors, k) is \(config.intrinsicDimension.neighbors); the MLE needs k >= 3")
+        try check(config.intrinsicDimension.samples >= 3, "intrinsic_dimension.samples (--id-samples) is \(config.intrinsicDimension.samples); use at least 3")
         try check(config.threads >= 0, "threads is \(config.threads); use 0 (all cores) or a positive count")
         try check(config.preprocessing.maxPixels > 0, "max_pixels is \(config.preprocessing.maxPixels); use a positive pixel count")
     }

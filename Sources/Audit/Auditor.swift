@@ -62,6 +62,9 @@ public final class Auditor {
         } catch {
             throw .tasks("\(error)")
         }
+        guard !tasks.isEmpty else {
+            throw .tasks(noTaskMessage(scan: scan, listing: listing, dropped: candidates.dropped))
+        }
         lap("scan", since: stageStart)
 
         // Store rows for the dataset and this audit.

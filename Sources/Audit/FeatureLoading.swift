@@ -9,6 +9,7 @@ struct LoadedImage: Sendable {
     var decoded: Bool
     var fromCache: Bool
     var isConstant: Bool
+    /// FNV-1a 64 of the file bytes, read on every audit.
     var checksum: UInt64?
     /// Checksum of the decoded pixels, equal for files with identical pixels whatever their bytes.
     var pixelChecksum: UInt64?
@@ -17,15 +18,19 @@ struct LoadedImage: Sendable {
     var height: Int?
     var format: String?
     var jpegScaleDenominator: Int?
+
+    static let empty = LoadedImage(decoded: false, fromCache: false, isConstant: false)
 }
 
 /// Fills one feature-matrix row per scanned file, reusing preprocessed vectors from the store's
-/// cache when the file's path, size and modification time and the preprocessing fingerprint all
-/// match, and decoding the rest in parallel.
+/// cache and decoding the rest in parallel.
 ///
-/// Every decoded image is committed to the cache batch by batch (one transaction per batch), so
-/// an interrupted audit keeps the batches it finished. Unreadable files are recorded in the
-/// store with the reason and skipped; they never stop the audit.
+/// Every file is read and checksummed on every audit. A cached vector is used only when the
+/// file's path, size, modification time and content checksum and the preprocessing fingerprint
+/// all match the stored ones, so a file rewritten with its old size and timestamp (as `cp -p` or
+/// `rsync -t` can leave it) is decoded again. Each batch is committed in one transaction, so an
+/// interrupted audit keeps the batches it finished. Unreadable files are recorded in the store
+/// with the reason and skipped; they never stop the audit.
 struct FeatureLoader {
     let store: Store
     let datasetID: Int64
@@ -34,12 +39,11 @@ struct FeatureLoader {
     let cancellation: CancellationFlag
     let progress: AuditProgressHandler?
 
-    /// Files decoded in parallel between two store transactions.
+    /// Files read in parallel between two store transactions.
     static let batchSize = 256
 
     func load(_ listing: LabelledListing, into features: FeatureMatrix) throws(AuditError) -> [LoadedImage] {
         let files = listing.images.map(\.file)
-        let fingerprint = settings.fingerprint
         let known: [String: ImageRecord]
         do {
             known = Dictionary(try store.images(datasetID: datasetID).map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
@@ -47,107 +51,129 @@ struct FeatureLoader {
             throw .store("\(error)")
         }
 
-        var results = [LoadedImage](repeating: LoadedImage(decoded: false, fromCache: false, isConstant: false), count: files.count)
+        var results = [LoadedImage](repeating: .empty, count: files.count)
         var start = 0
         while start < files.count {
             if cancellation.isCancelled { throw .cancelled(auditID: nil) }
-            let batch = start..<min(files.count, start + Self.batchSize)
+            let batch = Array(start..<min(files.count, start + Self.batchSize))
 
-            // Cache lookups (the store is used from this thread only).
-            var misses: [Int] = []
-            for index in batch {
-                let file = files[index]
-                guard let record = known[file.relativePath], let imageID = record.id, record.status == .ok,
-                      record.size == file.size, record.mtimeNs == file.mtimeNs, let checksum = record.checksum,
-                      let pixelChecksum = record.pixelChecksum
-                else {
-                    misses.append(index)
+            // Read and checksum every file; decode those without a matching cache record.
+            let reusable = batch.map { cacheRecord(for: files[$0], known: known) }
+            var outcomes = readAndDecode(batch.map { files[$0] }, rows: batch, into: features, reusable: reusable)
+
+            // Cached vectors for the files whose checksums matched (this thread only uses the store).
+            var lateMisses: [Int] = []
+            for (position, index) in batch.enumerated() where outcomes[position].0.fromCache {
+                guard let record = reusable[position], let vector = try cachedVector(record, file: files[index], length: features.columns) else {
+                    lateMisses.append(position)
                     continue
                 }
-                let cached: CachedFeatures?
-                do {
-                    cached = try store.cachedFeatures(imageID: imageID, fingerprint: fingerprint, size: file.size, mtimeNs: file.mtimeNs)
-                } catch {
-                    throw .store("\(error)")
-                }
-                guard let cached, cached.vector.count == features.columns else {
-                    misses.append(index)
-                    continue
-                }
-                features.setRow(index, dequantizeUnitInterval(cached.vector))
-                results[index] = LoadedImage(
-                    decoded: true, fromCache: true, isConstant: cached.isConstant, checksum: checksum,
-                    pixelChecksum: pixelChecksum, width: record.width, height: record.height, format: record.format
-                )
+                features.setRow(index, dequantizeUnitInterval(vector.vector))
+                outcomes[position].0.isConstant = vector.isConstant
+            }
+            if !lateMisses.isEmpty {
+                let redone = readAndDecode(lateMisses.map { files[batch[$0]] }, rows: lateMisses.map { batch[$0] }, into: features, reusable: lateMisses.map { _ in nil })
+                for (offset, position) in lateMisses.enumerated() { outcomes[position] = redone[offset] }
             }
 
-            // Decode the misses in parallel.
-            let decodedBatch = decodeInParallel(misses.map { files[$0] }, rows: misses, into: features)
-
-            // Record images and cache entries in one transaction.
-            do {
-                try store.transaction {
-                    for (position, index) in misses.enumerated() {
-                        let (loaded, quantized) = decodedBatch[position]
-                        results[index] = loaded
-                        let file = files[index]
-                        let image = listing.images[index]
-                        let imageID = try store.upsertImage(ImageRecord(
-                            datasetID: datasetID, path: file.relativePath, size: file.size, mtimeNs: file.mtimeNs,
-                            checksum: loaded.checksum, status: loaded.decoded ? .ok : .unreadable, reason: loaded.failure,
-                            width: loaded.width, height: loaded.height, format: loaded.format,
-                            split: image.split, patient: image.patientID, pixelChecksum: loaded.pixelChecksum
-                        ))
-                        if let quantized {
-                            try store.storeFeatures(
-                                imageID: imageID, fingerprint: fingerprint, size: file.size, mtimeNs: file.mtimeNs,
-                                isConstant: loaded.isConstant, vector: quantized
-                            )
-                        }
-                    }
-                }
-            } catch {
-                throw .store("\(error)")
-            }
-            progress?("decode", batch.upperBound, files.count)
-            start = batch.upperBound
+            // Record images and new cache entries in one transaction.
+            try record(batch: batch, outcomes: outcomes, listing: listing)
+            for (position, index) in batch.enumerated() { results[index] = outcomes[position].0 }
+            progress?("read", batch.last! + 1, files.count)
+            start += batch.count
         }
         return results
     }
 
-    /// Reads, checksums and preprocesses `files` on `threads` threads, writing each vector to its
-    /// row. Returns, per file, the outcome and the quantised vector to cache.
-    private func decodeInParallel(_ files: [ScannedFile], rows: [Int], into features: FeatureMatrix) -> [(LoadedImage, [UInt16]?)] {
-        let outcomes = SharedBuffer<LoadedImage>(repeating: LoadedImage(decoded: false, fromCache: false, isConstant: false), count: files.count)
+    /// The stored record whose cached vector may be reused for `file`, pending the checksum test.
+    private func cacheRecord(for file: ScannedFile, known: [String: ImageRecord]) -> ImageRecord? {
+        guard let record = known[file.relativePath], record.id != nil, record.status == .ok,
+              record.size == file.size, record.mtimeNs == file.mtimeNs,
+              record.checksum != nil, record.pixelChecksum != nil
+        else { return nil }
+        return record
+    }
+
+    private func cachedVector(_ record: ImageRecord, file: ScannedFile, length: Int) throws(AuditError) -> CachedFeatures? {
+        do {
+            let cached = try store.cachedFeatures(imageID: record.id!, fingerprint: settings.fingerprint, size: file.size, mtimeNs: file.mtimeNs)
+            return cached?.vector.count == length ? cached : nil
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    private func record(batch: [Int], outcomes: [(LoadedImage, [UInt16]?)], listing: LabelledListing) throws(AuditError) {
+        do {
+            try store.transaction {
+                for (position, index) in batch.enumerated() {
+                    let (loaded, quantized) = outcomes[position]
+                    if loaded.fromCache { continue }
+                    let file = listing.images[index].file
+                    let image = listing.images[index]
+                    let imageID = try store.upsertImage(ImageRecord(
+                        datasetID: datasetID, path: file.relativePath, size: file.size, mtimeNs: file.mtimeNs,
+                        checksum: loaded.checksum, status: loaded.decoded ? .ok : .unreadable, reason: loaded.failure,
+                        width: loaded.width, height: loaded.height, format: loaded.format,
+                        split: image.split, patient: image.patientID, pixelChecksum: loaded.pixelChecksum
+                    ))
+                    if let quantized {
+                        try store.storeFeatures(
+                            imageID: imageID, fingerprint: settings.fingerprint, size: file.size, mtimeNs: file.mtimeNs,
+                            isConstant: loaded.isConstant, vector: quantized
+                        )
+                    }
+                }
+            }
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    /// Reads and checksums `files` on `threads` threads. A file whose checksum matches its
+    /// `reusable` record is marked `fromCache` and not decoded; every other file is preprocessed
+    /// and its vector written to its row. Returns, per file, the outcome and the quantised vector
+    /// to cache.
+    private func readAndDecode(
+        _ files: [ScannedFile], rows: [Int], into features: FeatureMatrix, reusable: [ImageRecord?]
+    ) -> [(LoadedImage, [UInt16]?)] {
+        let outcomes = SharedBuffer<LoadedImage>(repeating: .empty, count: files.count)
         let vectors = SharedBuffer<[UInt16]?>(repeating: nil, count: files.count)
         let preprocessor = Preprocessor(settings: settings)
 
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, files.count))) { worker in
-            var position = worker
-            while position < files.count {
-                let file = files[position]
-                var outcome = LoadedImage(decoded: false, fromCache: false, isConstant: false)
-                do {
-                    let bytes = try readFile(file.absolutePath)
-                    outcome.checksum = bytes.withUnsafeBytes { contentChecksum($0) }
-                    let image = try preprocessor.preprocess(data: bytes, path: file.relativePath)
-                    features.setRow(rows[position], image.vector)
-                    vectors[position] = quantizeUnitInterval(image.vector)
+        parallelFor(files.count, threads: threads) { position in
+            let file = files[position]
+            var outcome = LoadedImage.empty
+            do {
+                let bytes = try readFile(file.absolutePath)
+                let checksum = bytes.withUnsafeBytes { contentChecksum($0) }
+                outcome.checksum = checksum
+                if let record = reusable[position], record.checksum == checksum {
                     outcome.decoded = true
-                    outcome.isConstant = image.isConstant
-                    outcome.pixelChecksum = image.pixelChecksum
-                    outcome.width = image.sourceWidth
-                    outcome.height = image.sourceHeight
-                    outcome.format = image.format.rawValue
-                    outcome.jpegScaleDenominator = image.jpegScaleDenominator
-                } catch let error as ImageIOError {
-                    outcome.failure = "\(error.kind.rawValue): \(error.detail)"
-                } catch {
-                    outcome.failure = "unreadable: \(error)"
+                    outcome.fromCache = true
+                    outcome.pixelChecksum = record.pixelChecksum
+                    outcome.width = record.width
+                    outcome.height = record.height
+                    outcome.format = record.format
+                    outcomes[position] = outcome
+                    return
                 }
-                outcomes[position] = outcome
-                position += max(1, min(threads, files.count))
+                let image = try preprocessor.preprocess(data: bytes, path: file.relativePath)
+                features.setRow(rows[position], image.vector)
+                vectors[position] = quantizeUnitInterval(image.vector)
+                outcome.decoded = true
+                outcome.isConstant = image.isConstant
+                outcome.pixelChecksum = image.pixelChecksum
+                outcome.width = image.sourceWidth
+                outcome.height = image.sourceHeight
+                outcome.format = image.format.rawValue
+                outcome.jpegScaleDenominator = image.jpegScaleDenominator
+            } catch let error as ImageIOError {
+                outcome.failure = "\(error.kind.rawValue): \(error.detail)"
+            } catch {
+                outcome.failure = "unreadable: \(error)"
             }
+            outcomes[position] = outcome
         }
         return (0..<files.count).map { (outcomes[$0], vectors[$0]) }
     }

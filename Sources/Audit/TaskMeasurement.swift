@@ -81,7 +81,8 @@ struct TaskMeasurer {
             return (report, summary)
         }
         report.mean = interval.mean
-        report.ci95 = [interval.low, interval.high]
+        // A 95% interval over runs needs at least two runs.
+        report.ci95 = runs.count > 1 ? [interval.low, interval.high] : nil
         report.min = summary.minimum
         report.max = summary.maximum
         report.closestPair = ClosestPairReport(

@@ -133,7 +133,7 @@ struct PreprocessingSection: Codable {
         try container.rejectUnknownKeys(accepted: ["resolution", "channels", "normalize", "scaled_jpeg_decoding", "max_pixels"])
         let defaults = PreprocessingSettings()
         settings = PreprocessingSettings(
-            resolution: try container.integer("resolution", or: defaults.resolution, in: 1...16384),
+            resolution: try container.integer("resolution", or: defaults.resolution, in: 8...4096),
             channels: try container.choice("channels", or: defaults.channels),
             normalize: try container.choice("normalize", or: defaults.normalize),
             scaledJPEGDecoding: try container.value("scaled_jpeg_decoding", or: defaults.scaledJPEGDecoding),

@@ -97,7 +97,7 @@ public struct Preprocessor: Sendable {
         guard width * height <= settings.maxPixels else {
             throw ImageIOError(
                 kind: .tooLarge, path: path,
-                detail: "header declares \(width) x \(height) = \(width * height) pixels, above maxPixels = \(settings.maxPixels)")
+                detail: "header declares \(width) x \(height) = \(width * height) pixels, above preprocessing.max_pixels = \(settings.maxPixels)")
         }
 
         // Decode to Float planes.

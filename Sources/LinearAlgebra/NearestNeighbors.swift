@@ -68,7 +68,7 @@ public func exactNearestNeighbors(
     let shortfalls = SharedBuffer<Int>(repeating: 0, count: n)
 
     let chunk = max(1, n / (8 * max(1, threads)))
-    DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { chunkIndex in
+    parallelFor((n + chunk - 1) / chunk, threads: threads) { chunkIndex in
         var bounds = [Float](repeating: 0, count: n)
         var order = [UInt64](repeating: 0, count: n)
         var bestDistances = [Double]()

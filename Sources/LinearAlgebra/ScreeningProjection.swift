@@ -40,7 +40,7 @@ public final class ScreeningProjection: @unchecked Sendable {
         let rowCount = features.rows
         let chunk = max(1, (rowCount + 4 * threads - 1) / (4 * max(1, threads)))
         let blockOfColumn = (0..<side).map { $0 / block }
-        DispatchQueue.concurrentPerform(iterations: (rowCount + chunk - 1) / chunk) { chunkIndex in
+        parallelFor((rowCount + chunk - 1) / chunk, threads: threads) { chunkIndex in
             var sums = [Double](repeating: 0, count: projectedColumns)
             var rowSums = [Float](repeating: 0, count: blocksPerSide)
             let end = min(rowCount, (chunkIndex + 1) * chunk)

@@ -1,8 +1,8 @@
 /// A fixed-size buffer that parallel workers write at distinct indices.
 ///
 /// Safety invariant: concurrent writers never touch the same index, and nobody reads an index
-/// until the parallel section that writes it has finished (`DispatchQueue.concurrentPerform`
-/// returns only after all iterations end).
+/// until the parallel section that writes it has finished (`parallelFor` and
+/// `DispatchQueue.concurrentPerform` return only after all iterations end).
 public final class SharedBuffer<Element>: @unchecked Sendable {
     public let pointer: UnsafeMutableBufferPointer<Element>
 

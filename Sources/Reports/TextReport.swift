@@ -8,8 +8,9 @@ public enum TextReport {
         var lines: [String] = []
         let dataset = report.dataset
         lines.append("IntrinsicAudit \(report.softwareVersion): \(dataset.root)")
-        lines.append("labels: \(dataset.labelSource); \(dataset.images) images, \(dataset.decoded) decoded (\(dataset.cached) from cache), "
-            + "\(dataset.unreadable.count) unreadable, \(dataset.duplicates.imagesRemoved) duplicates removed")
+        lines.append("labels: \(dataset.labelSource); \(dataset.images) image files, \(dataset.decoded) read (\(dataset.cached) from the cache), "
+            + "\(dataset.unreadable.count) unreadable, \(dataset.duplicates.imagesRemoved) duplicates removed, "
+            + "\(dataset.labelled) labelled, \(dataset.unlabelled) unlabelled")
         let classes = dataset.classes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("classes: \(classes.isEmpty ? "none" : classes)")
         let p = report.preprocessing
@@ -23,7 +24,7 @@ public enum TextReport {
         lines.append(contentsOf: leakageLines(dataset))
 
         // Ranked tasks.
-        let header = ["rank", "task", "pos", "neg", "K_F mean", "K_F 95% CI", "x easiest", "MLE d [95% CI]", "TwoNN d [95% CI]"]
+        let header = ["rank", "task", "pos", "neg", "M", "K_F mean", "K_F 95% CI", "x easiest", "MLE d [95% CI]", "TwoNN d [95% CI]"]
         var rows: [[String]] = [header]
         for task in report.tasks {
             let sharpness = task.labelSharpness
@@ -31,8 +32,8 @@ public enum TextReport {
             rows.append([
                 task.rank.map(String.init) ?? "-",
                 task.name + (task.sameAs.map { " (= \($0))" } ?? ""),
-                String(task.positives), String(task.negatives),
-                sharpness.mean.map { format($0) + infinite } ?? "undefined",
+                String(task.positives), String(task.negatives), String(sharpness.samples),
+                sharpness.mean.map { format($0) + infinite } ?? (sharpness.infinite ? "inf" : "undefined"),
                 sharpness.ci95.map { "[\(format($0[0])), \(format($0[1]))]" } ?? "-",
                 task.ratioToEasiest.map { String(format: "%.3f", $0) } ?? "-",
                 dimension(task.intrinsicDimension.mle),
@@ -40,7 +41,10 @@ public enum TextReport {
             ])
         }
         lines.append(contentsOf: table(rows))
-        lines.append("Rank 1 is the hardest task (largest K_F) among tasks with the same sample size; (inf) marks labels with conflicts.")
+        lines.append("Rank 1 is the hardest task (largest K_F) among tasks with the same K_F sample size M; tasks whose intervals overlap are not clearly ordered.")
+        if report.tasks.contains(where: { $0.labelSharpness.infinite }) {
+            lines.append("(inf): identical images carry different labels, so K_F of the labels as given is infinite; the value shown excludes them.")
+        }
 
         // Findings.
         for task in report.tasks where task.sameAs == nil {
@@ -56,7 +60,8 @@ public enum TextReport {
             if let limited = task.labelSharpness.limitedByClass {
                 lines.append("\(task.name): K_F sample limited by the \(limited); compare it only with tasks of the same sample size")
             }
-            for reason in [task.intrinsicDimension.mle.reason, task.intrinsicDimension.twonn.reason].compactMap({ $0 }) {
+            let reasons = [task.intrinsicDimension.mle.reason, task.intrinsicDimension.twonn.reason].compactMap { $0 }
+            for reason in reasons.enumerated().filter({ $0.offset == 0 || $0.element != reasons[0] }).map(\.element) {
                 lines.append("d_data undefined for \(task.name): \(reason)")
             }
         }
@@ -83,6 +88,13 @@ public enum TextReport {
         if !dataset.constantImages.isEmpty {
             lines.append("constant images (all pixels equal; normalised to zeros): \(dataset.constantImages.prefix(5).joined(separator: ", "))"
                 + (dataset.constantImages.count > 5 ? " and \(dataset.constantImages.count - 5) more" : ""))
+        }
+        if !dataset.rejectedPaths.isEmpty {
+            lines.append("rejected paths (not read):")
+            for item in dataset.rejectedPaths.prefix(20) { lines.append("  \(item.path): \(item.reason)") }
+        }
+        if dataset.ignoredFiles > 0 {
+            lines.append("\(dataset.ignoredFiles) files with non-image extensions ignored")
         }
         for issue in dataset.labelIssues.prefix(20) {
             lines.append("label table line \(issue.line)\(issue.path.map { " (\($0))" } ?? ""): \(issue.message)")

@@ -57,6 +57,14 @@ extension Store {
             )
         }
     }
+
+    /// Rebuilds the database file with VACUUM so the space of deleted rows returns to the file
+    /// system. Rewrites the whole file: it takes seconds for a few hundred megabytes.
+    public func compact() throws(StoreError) {
+        try withConnection { connection throws(StoreError) in
+            try connection.execute("VACUUM")
+        }
+    }
 }
 
 /// The BLOB encoding of a feature vector: each UInt16 as 2 bytes, little-endian, in order.

@@ -33,6 +33,21 @@ extension Store {
                     )
                 }
 
+                // Version 0 with tables in it is some other program's database, not a new file.
+                if found == 0 {
+                    let tables = try connection.queryOne("SELECT count(*) FROM sqlite_schema WHERE type = 'table'") {
+                        row throws(StoreError) in try row.int64(0)
+                    } ?? 0
+                    if tables > 0 {
+                        throw StoreError(
+                            kind: .cannotOpen, path: connection.path,
+                            summary: "The file is an SQLite database with \(tables) tables but no intrinsic-audit schema version, "
+                                + "so another program probably owns it.",
+                            remedy: "Pass --db with a new file name or the path of an intrinsic-audit database."
+                        )
+                    }
+                }
+
                 for index in Int(found)..<migrations.count {
                     do throws(StoreError) {
                         try connection.execute(migrations[index].sql)

@@ -39,12 +39,12 @@ enum AuditCommand {
         options.configPath = parsed.string("config")
         options.resolution = try parsed.integer("resolution", in: 8...4096, usage: usage)
         options.normalize = try parsed.choice("normalize", Normalization.allCases.map(\.rawValue), usage: usage).flatMap(Normalization.init(rawValue:))
-        options.samples = try parsed.integer("samples", in: 2...1_000_000, usage: usage)
+        options.samples = try parsed.integer("samples", in: 2...Int.max, usage: usage)
         options.runs = try parsed.integer("runs", in: 1...10_000, usage: usage)
         options.neighbors = try parsed.integer("neighbors", in: 3...1000, usage: usage)
-        options.idSamples = try parsed.integer("id-samples", in: 4...1_000_000, usage: usage)
-        options.seed = try parsed.integer("seed", in: 0...Int(Int32.max), usage: usage)
-        options.threads = try parsed.integer("threads", in: 0...256, usage: usage)
+        options.idSamples = try parsed.integer("id-samples", in: 3...Int.max, usage: usage)
+        options.seed = try parsed.integer("seed", in: 0...Int.max, usage: usage)
+        options.threads = try parsed.integer("threads", in: 0...4096, usage: usage)
         options.taskPattern = parsed.string("tasks")
         let format = try parsed.choice("format", ["text", "json"], usage: usage) ?? "text"
         if let labels = options.labelsPath, !FileManager.default.fileExists(atPath: labels) {

@@ -16,8 +16,11 @@ enum CacheCommand {
             print(helpText(summary: "Delete cached preprocessed images; measurements and reports are kept.", usage: usage, options: options), terminator: "")
             return 0
         }
-        guard parsed.positionals == ["clear"] else {
+        guard parsed.positionals.first == "clear" else {
             throw UsageError(message: "expected the action 'clear'", usage: usage)
+        }
+        guard parsed.positionals.count == 1 else {
+            throw UsageError(message: "unexpected argument '\(parsed.positionals[1])' after 'clear'", usage: usage)
         }
         let store = try openStore(parsed.string("db"))
         var datasetID: Int64?
@@ -30,7 +33,8 @@ enum CacheCommand {
             datasetID = dataset.id
         }
         let removed = try store.clearFeatureCache(datasetID: datasetID)
-        print("removed \(removed) cached images from \(store.path)")
+        try store.compact()
+        print("removed \(removed) cached images from \(store.path) and returned their space to the file system")
         return 0
     }
 }

@@ -36,17 +36,16 @@ func runMain() -> Int32 {
     do {
         switch command {
         case "--help", "-h", "help":
+            if let subcommand = arguments.first, ["audit", "report", "cache"].contains(subcommand) {
+                return try runMainCommand(subcommand, ["--help"])
+            }
             print(topHelp, terminator: "")
             return 0
         case "--version":
             print("intrinsic-audit \(SoftwareVersion.current)")
             return 0
-        case "audit":
-            return try AuditCommand.run(arguments)
-        case "report":
-            return try ReportCommand.run(arguments)
-        case "cache":
-            return try CacheCommand.run(arguments)
+        case "audit", "report", "cache":
+            return try runMainCommand(command, arguments)
         default:
             let known = ["audit", "report", "cache"]
             let closest = known.min { editDistance(command, $0) < editDistance(command, $1) }!
@@ -55,7 +54,8 @@ func runMain() -> Int32 {
         }
     } catch let error as UsageError {
         printError(error.message)
-        FileHandle.standardError.write(Data("Usage: \(error.usage)\nSee 'intrinsic-audit \(command == "--help" ? "" : command + " ")--help'.\n".utf8))
+        let helpCommand = ["audit", "report", "cache"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
+        FileHandle.standardError.write(Data("Usage: \(error.usage)\nSee '\(helpCommand)'.\n".utf8))
         return 64
     } catch let AuditError.cancelled(auditID) {
         printError("\(AuditError.cancelled(auditID: auditID))")
@@ -63,6 +63,14 @@ func runMain() -> Int32 {
     } catch {
         printError("\(error)")
         return 1
+    }
+}
+
+func runMainCommand(_ command: String, _ arguments: [String]) throws -> Int32 {
+    switch command {
+    case "audit": return try AuditCommand.run(arguments)
+    case "report": return try ReportCommand.run(arguments)
+    default: return try CacheCommand.run(arguments)
     }
 }
 

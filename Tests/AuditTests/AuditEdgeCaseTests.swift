@@ -195,3 +195,31 @@ final class ReportEncodingTests: XCTestCase {
         XCTAssertTrue(sharpness["reason"] is NSNull)
     }
 }
+
+final class CacheValidationTests: XCTestCase {
+    func testRewrittenFileWithOldSizeAndTimeIsDecodedAgain() throws {
+        let folder = try TemporaryFolder()
+        for (index, image) in goodImages("a").enumerated() { try folder.copy(image, to: "a/\(index).png") }
+        for (index, image) in goodImages("b").enumerated() { try folder.copy(image, to: "b/\(index).png") }
+        let store = try Store(path: folder.url.appendingPathComponent("db.sqlite").path)
+        let first = try Auditor(store: store, options: smallAuditOptions(root: folder.path)).run()
+        XCTAssertEqual(first.dataset.duplicates.imagesRemoved, 0)
+
+        // Overwrite b/2.png with the bytes of a/3.png (same size) and restore its timestamps,
+        // as `cp -p` or `rsync -t` would.
+        let target = folder.url.appendingPathComponent("b/2.png").path
+        var before = stat()
+        XCTAssertEqual(stat(target, &before), 0)
+        let replacement = try Data(contentsOf: folder.url.appendingPathComponent("a/3.png"))
+        XCTAssertEqual(Int64(replacement.count), Int64(before.st_size), "the fixture PNGs share one size")
+        try replacement.write(to: URL(fileURLWithPath: target))
+        var times = [before.st_atim, before.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, target, &times, 0), 0)
+
+        let second = try Auditor(store: store, options: smallAuditOptions(root: folder.path)).run()
+
+        XCTAssertEqual(second.dataset.cached, 11, "only the rewritten file is decoded again")
+        XCTAssertEqual(second.dataset.duplicates.imagesRemoved, 1)
+        XCTAssertTrue(second.tasks[0].labelSharpness.infinite, "the copy now conflicts with its original")
+    }
+}

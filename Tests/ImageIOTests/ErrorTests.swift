@@ -113,7 +113,7 @@ final class ErrorTests: XCTestCase {
         let error = preprocessingError("huge-header.png")
         XCTAssertEqual(error?.kind, .tooLarge)
         XCTAssertEqual(
-            error?.detail, "header declares 20000 x 20000 = 400000000 pixels, above maxPixels = 100000000")
+            error?.detail, "header declares 20000 x 20000 = 400000000 pixels, above preprocessing.max_pixels = 100000000")
     }
 
     func testMaxPixelsAppliesToJPEG() {

@@ -48,6 +48,19 @@ final class StoreOpeningTests: XCTestCase {
         XCTAssertEqual(version, [2])
     }
 
+    func testForeignDatabaseIsRejectedWithoutChanges() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let path = directory.appendingPathComponent("other.sqlite").path
+        var store: Store? = try Store(path: path)
+        try rawExecute(store!, "PRAGMA user_version = 0")
+        store = nil
+
+        let error = expectStoreError { _ = try Store(path: path) }
+
+        XCTAssertEqual(error?.kind, .cannotOpen)
+        XCTAssertTrue(error?.description.contains("another program") == true, error?.description ?? "")
+    }
+
     func testPixelChecksumRoundTrip() throws {
         let store = try makeStore(self)
         let datasetID = try store.upsertDataset(root: "/data/chest")
