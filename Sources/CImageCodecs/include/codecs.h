@@ -94,6 +94,17 @@ ia_status ia_png_decode(const uint8_t *data, size_t size, int apply_significant_
                         void *pixels, size_t capacity, int *width, int *height, int *channels,
                         int *bytes_per_sample, ia_message *message);
 
+/// Encodes width x height 8-bit grey samples (row-major, no padding) as a non-interlaced PNG.
+///
+/// On IA_OK, *output points to a malloc'd buffer of *output_size bytes that the caller releases
+/// with ia_buffer_free. Sizes outside 1...1,000,000 per side return IA_UNSUPPORTED; a failed
+/// allocation returns IA_NO_MEMORY; any other libpng error returns IA_CORRUPT. Nothing is printed.
+ia_status ia_png_encode_grey8(const uint8_t *pixels, int width, int height, uint8_t **output, size_t *output_size,
+                              ia_message *message);
+
+/// Releases a buffer returned by ia_png_encode_grey8.
+void ia_buffer_free(uint8_t *buffer);
+
 #ifdef __cplusplus
 }
 #endif
