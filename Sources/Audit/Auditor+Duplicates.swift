@@ -54,7 +54,7 @@ extension Auditor {
     /// `samples` images (stream "ID", run 1).
     func findNearDuplicates(
         _ rows: [Int], factor: Double, samples: Int, seed: Int,
-        checksums: [UInt64], features: FeatureMatrix, screening: ScreeningProjection,
+        checksums: [UInt64], features: FeatureMatrix, screening: ScreeningProjection, planes: Int,
         cache: PairDistanceCache, threads: Int
     ) -> NearDuplicateFindings {
         var findings = NearDuplicateFindings(
@@ -88,8 +88,11 @@ extension Auditor {
         findings.medianNearestNeighborDistance = median
         findings.threshold = factor * median
 
-        // All pairs below the threshold, screened at low resolution.
-        let (pairs, candidates) = nearPairs(rows, threshold: factor * median, features: features, screening: screening, threads: threads)
+        // All pairs below the threshold, screened at a coarser resolution than the k-NN search:
+        // the threshold is a fraction of typical distances, so loose bounds still exclude
+        // almost every pair, at a quarter of the screening cost.
+        let coarse = screening.coarsened(planes: planes, threads: threads)
+        let (pairs, candidates) = nearPairs(rows, threshold: factor * median, features: features, screening: coarse, threads: threads)
         findings.pairs = pairs
         findings.exactEvaluations = candidates
         findings.groups = connectedGroups(pairs)

@@ -141,7 +141,8 @@ public final class Auditor {
         let nearDuplicates = findNearDuplicates(
             decodedRows.filter { !duplicates.removed.contains($0) },
             factor: parameters.nearDuplicateFactor, samples: parameters.nearDuplicateSamples, seed: parameters.seed,
-            checksums: checksums, features: features, screening: screening, cache: distanceCache, threads: parameters.threads
+            checksums: checksums, features: features, screening: screening, planes: planes,
+            cache: distanceCache, threads: parameters.threads
         )
         timings["near_duplicates"] = Date().timeIntervalSince(stageStart)
 

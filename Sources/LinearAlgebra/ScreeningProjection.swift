@@ -104,6 +104,15 @@ public final class ScreeningProjection: @unchecked Sendable {
         marginFactor = 2 * n * unitRoundoff / (1 - n * unitRoundoff)
     }
 
+    /// Projects the projected vectors once more onto blocks of `factor` × `factor` of their own
+    /// values. A projection of a projection is again an orthogonal projection, so the coarser
+    /// bounds stay lower bounds of the full-resolution distances; they are looser but cost
+    /// factor² times fewer flops per pair.
+    public func coarsened(planes: Int, factor: Int = 2, threads: Int = 2) -> ScreeningProjection {
+        let side = Int(Double(projected.columns / planes).squareRoot().rounded())
+        return ScreeningProjection(features: projected, planes: planes, side: side, block: factor, threads: threads)
+    }
+
     /// Chooses the block side for `side`-pixel planes so that the projected plane has at most
     /// `maxProjectedSide` blocks per side (default 56, so 224 × 224 images screen at 56 × 56).
     public static func blockSide(forSide side: Int, maxProjectedSide: Int = 56) -> Int {
