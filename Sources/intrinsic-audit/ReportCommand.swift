@@ -4,12 +4,16 @@ import Reports
 import Store
 
 enum ReportCommand {
-    static let usage = "intrinsic-audit report [--dataset FOLDER] [--db FILE] [--format text|json]"
+    static let usage = "intrinsic-audit report [--dataset FOLDER] [--db FILE] [--format text|json|html|markdown] [--out FILE] [--no-thumbnails] [--redact-paths] [--html-link PATH]"
 
     static let options: [OptionSpec] = [
         OptionSpec(name: "dataset", valueName: "FOLDER", help: "dataset folder (default: the most recently audited dataset)"),
         OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
-        OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
+        OptionSpec(name: "format", valueName: "FORMAT", help: "text (default), json, html (one self-contained file) or markdown"),
+        OptionSpec(name: "out", valueName: "FILE", help: "write the report to FILE instead of standard output"),
+        OptionSpec(name: "no-thumbnails", valueName: nil, help: "html: embed no images"),
+        OptionSpec(name: "redact-paths", valueName: nil, help: "html, markdown: replace every path and patient id by a short hash id"),
+        OptionSpec(name: "html-link", valueName: "PATH", help: "markdown: link to the HTML report (default: the --out name with .html)"),
         OptionSpec(name: "help", valueName: nil, help: "show this help"),
     ]
 
@@ -22,7 +26,8 @@ enum ReportCommand {
         guard parsed.positionals.isEmpty else {
             throw UsageError(message: "unexpected argument '\(parsed.positionals[0])'; name the dataset with --dataset FOLDER", usage: usage)
         }
-        let format = try parsed.choice("format", ["text", "json"], usage: usage) ?? "text"
+        let format = try parsed.choice("format", ["text", "json", "html", "markdown"], usage: usage) ?? "text"
+        try checkFormatOptions(parsed, format: format)
         let store = try openStore(parsed.string("db"))
 
         let dataset: DatasetRecord?
@@ -45,8 +50,65 @@ enum ReportCommand {
             throw CommandFailure("no completed audit of \(dataset!.root) in \(store.path); run 'intrinsic-audit audit \(dataset!.root)'")
         }
         let report = try JSONReport.decode(json)
-        print(format == "json" ? try JSONReport.render(report) : TextReport.render(report), terminator: "")
+        let presentation = ReportPresentation(
+            includeThumbnails: !parsed.flags.contains("no-thumbnails"), redactPaths: parsed.flags.contains("redact-paths"))
+        let output: String
+        switch format {
+        case "json":
+            output = try JSONReport.render(report)
+        case "html":
+            output = HTMLReport.render(report, presentation: presentation)
+        case "markdown":
+            output = MarkdownReport.render(report, presentation: presentation, htmlLink: htmlLink(parsed))
+        default:
+            output = TextReport.render(report)
+        }
+        try write(output, to: parsed.string("out"))
         return 0
+    }
+
+    /// Rejects options that the chosen format would silently ignore.
+    static func checkFormatOptions(_ parsed: ParsedArguments, format: String) throws {
+        let allowed: [String: Set<String>] = [
+            "no-thumbnails": ["html"],
+            "redact-paths": ["html", "markdown"],
+            "html-link": ["markdown"],
+        ]
+        for (option, formats) in allowed.sorted(by: { $0.key < $1.key }) where !formats.contains(format) {
+            if parsed.flags.contains(option) || parsed.string(option) != nil {
+                throw UsageError(message: "--\(option) applies only to --format \(formats.sorted().joined(separator: " or ")), not \(format)", usage: usage)
+            }
+        }
+        if let out = parsed.string("out"), out.isEmpty {
+            throw UsageError(message: "--out needs a file name", usage: usage)
+        }
+    }
+
+    /// The Markdown link to the HTML report: --html-link, else the --out name with the extension
+    /// .html, else nil (standard output has no file name to derive one from).
+    static func htmlLink(_ parsed: ParsedArguments) -> String? {
+        if let link = parsed.string("html-link") {
+            return link
+        }
+        guard let out = parsed.string("out") else {
+            return nil
+        }
+        let name = (out as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        return (stem.isEmpty ? name : stem) + ".html"
+    }
+
+    /// Writes `text` to `path` atomically, or to standard output when `path` is nil.
+    static func write(_ text: String, to path: String?) throws {
+        guard let path else {
+            print(text, terminator: "")
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CommandFailure("could not write the report to \(path) (\(error.localizedDescription)); check that the folder exists and is writable")
+        }
     }
 }
 

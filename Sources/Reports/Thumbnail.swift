@@ -1,0 +1,64 @@
+import Foundation
+import ImageIO
+
+/// A small picture of one dataset image for the HTML report, or why there is none.
+enum Thumbnail: Equatable {
+    /// A `data:image/png;base64,...` URI of a grey PNG.
+    case image(dataURI: String)
+    /// The file is missing or cannot be decoded; the text says which and why.
+    case unavailable(reason: String)
+}
+
+/// Decodes dataset images into grey PNG thumbnails, once per path.
+///
+/// A thumbnail is the image as the audit sees it: BT.601 grey, stretched to size x size pixels
+/// by area averaging (so the aspect ratio is not kept) and min–max normalised, then quantised
+/// to 8 bits as round(255 v). A missing or undecodable file gives `.unavailable` with the reason;
+/// nothing here throws or traps on a bad file.
+final class ThumbnailRenderer {
+    let root: String
+    let size: Int
+    private let preprocessor: Preprocessor
+    private var cache: [String: Thumbnail] = [:]
+
+    /// `root` is the dataset folder that relative paths are resolved against; `size` is the
+    /// side in pixels (the report uses 96).
+    init(root: String, size: Int) {
+        self.root = root
+        self.size = size
+        self.preprocessor = Preprocessor(settings: PreprocessingSettings(resolution: size, channels: .grey, normalize: .minmax))
+    }
+
+    /// The thumbnail of `path`, relative to `root` unless it starts with "/".
+    func thumbnail(for path: String) -> Thumbnail {
+        if let cached = cache[path] {
+            return cached
+        }
+        let thumbnail = makeThumbnail(path)
+        cache[path] = thumbnail
+        return thumbnail
+    }
+
+    private func makeThumbnail(_ path: String) -> Thumbnail {
+        let absolute = path.hasPrefix("/") ? path : (root as NSString).appendingPathComponent(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return .unavailable(reason: "file no longer exists")
+        }
+
+        let image: PreprocessedImage
+        do {
+            image = try preprocessor.preprocess(fileAt: absolute)
+        } catch {
+            return .unavailable(reason: "cannot decode (\(error.kind.rawValue): \(error.detail))")
+        }
+
+        let pixels = image.vector.map { UInt8(clamping: Int(($0 * 255).rounded())) }
+        do {
+            let png = try encodeGreyPNG(pixels, width: size, height: size)
+            return .image(dataURI: "data:image/png;base64," + Data(png).base64EncodedString())
+        } catch {
+            return .unavailable(reason: error.description)
+        }
+    }
+}

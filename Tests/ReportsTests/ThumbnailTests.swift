@@ -1,0 +1,61 @@
+import Foundation
+import ImageIO
+@testable import Reports
+import XCTest
+
+final class ThumbnailTests: XCTestCase {
+    func testPNGEncodingRoundTrips() throws {
+        // A 5 x 3 ramp with both extremes, decoded back through libpng at the same size.
+        let pixels: [UInt8] = (0..<15).map { UInt8($0 * 255 / 14) }
+
+        let png = try encodeGreyPNG(pixels, width: 5, height: 3)
+
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let preprocessor = Preprocessor(settings: PreprocessingSettings(resolution: 5, normalize: .bitdepth))
+        let header = try preprocessor.preprocess(data: png, path: "ramp.png")
+        XCTAssertEqual(header.sourceWidth, 5)
+        XCTAssertEqual(header.sourceHeight, 3)
+    }
+
+    func testPNGEncodingKeepsSamples() throws {
+        // Square, so preprocessing at the same resolution is the identity up to quantisation.
+        let pixels: [UInt8] = (0..<16).map { UInt8(($0 * 37) % 256) }
+
+        let png = try encodeGreyPNG(pixels, width: 4, height: 4)
+
+        let image = try Preprocessor(settings: PreprocessingSettings(resolution: 4, normalize: .bitdepth)).preprocess(data: png, path: "t.png")
+        XCTAssertEqual(image.vector.map { UInt8(($0 * 255).rounded()) }, pixels)
+    }
+
+    func testPNGEncodingRejectsWrongSampleCount() {
+        XCTAssertThrowsError(try encodeGreyPNG([1, 2, 3], width: 2, height: 2)) { error in
+            XCTAssertTrue("\(error)".contains("3 samples given, expected 4"))
+        }
+    }
+
+    func testThumbnailOfFixture() throws {
+        let renderer = ThumbnailRenderer(root: fixture("broken").path, size: 24)
+
+        let thumbnail = renderer.thumbnail(for: "a/good-01.png")
+
+        guard case let .image(uri) = thumbnail else {
+            return XCTFail("expected an image, got \(thumbnail)")
+        }
+        XCTAssertTrue(uri.hasPrefix("data:image/png;base64,"))
+        let bytes = try XCTUnwrap(Data(base64Encoded: String(uri.dropFirst("data:image/png;base64,".count))))
+        let image = try Preprocessor(settings: PreprocessingSettings(resolution: 24)).preprocess(data: [UInt8](bytes), path: "thumbnail")
+        XCTAssertEqual(image.sourceWidth, 24)
+        XCTAssertEqual(image.sourceHeight, 24)
+    }
+
+    func testThumbnailOfMissingAndBrokenFiles() {
+        let renderer = ThumbnailRenderer(root: fixture("broken").path, size: 24)
+
+        XCTAssertEqual(renderer.thumbnail(for: "a/not-there.png"), .unavailable(reason: "file no longer exists"))
+        XCTAssertEqual(renderer.thumbnail(for: "a"), .unavailable(reason: "file no longer exists"), "a folder is not an image")
+        guard case let .unavailable(reason) = renderer.thumbnail(for: "a/truncated.png") else {
+            return XCTFail("a truncated PNG has no thumbnail")
+        }
+        XCTAssertTrue(reason.hasPrefix("cannot decode (truncated"), reason)
+    }
+}
