@@ -153,7 +153,9 @@ public enum TextReport {
         if near.pairs.count > 10 {
             lines.append("  ... \(near.pairs.count - 10) more in the JSON report")
         }
-        if near.imagesReduced > 0 {
+        if near.imagesReduced == 0 {
+            lines.append("  d_data with near-duplicate groups reduced equals the values above (no image to reduce)")
+        } else {
             for task in report.tasks where task.sameAs == nil {
                 guard let mle = task.intrinsicDimension.mleNearDedup, let twoNN = task.intrinsicDimension.twonnNearDedup else { continue }
                 lines.append("  \(task.name) with near-duplicates reduced: MLE \(dimension(mle)), TwoNN \(dimension(twoNN))")

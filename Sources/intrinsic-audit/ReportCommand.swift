@@ -49,7 +49,12 @@ enum ReportCommand {
         guard let audit = try store.latestAudit(datasetID: dataset!.id), let json = audit.reportJSON else {
             throw CommandFailure("no completed audit of \(dataset!.root) in \(store.path); run 'intrinsic-audit audit \(dataset!.root)'")
         }
-        let report = try JSONReport.decode(json)
+        let report: AuditReport
+        do {
+            report = try JSONReport.decode(json)
+        } catch {
+            throw CommandFailure("the stored report of audit \(audit.id) in \(store.path) has an older format that this version cannot read (\(error)); run 'intrinsic-audit audit \(dataset!.root)' again")
+        }
         let presentation = ReportPresentation(
             includeThumbnails: !parsed.flags.contains("no-thumbnails"), redactPaths: parsed.flags.contains("redact-paths"))
         let output: String
