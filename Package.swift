@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra", "Datasets"], resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "CLITests", dependencies: ["intrinsic-audit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Store"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Reports", "Store", "Datasets", "ImageIO", "Estimators", "LinearAlgebra"]),
     ]

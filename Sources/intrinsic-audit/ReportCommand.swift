@@ -4,11 +4,12 @@ import Reports
 import Store
 
 enum ReportCommand {
-    static let usage = "intrinsic-audit report [--dataset FOLDER] [--db FILE] [--format text|json|html|markdown] [--out FILE] [--no-thumbnails] [--redact-paths] [--html-link PATH]"
+    static let usage = "intrinsic-audit report [--dataset FOLDER | --audit ID] [--db FILE] [--format text|json|html|markdown] [--out FILE] [--no-thumbnails] [--redact-paths] [--html-link PATH]"
 
     static let options: [OptionSpec] = [
         OptionSpec(name: "dataset", valueName: "FOLDER", help: "dataset folder (default: the most recently audited dataset)"),
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
+        OptionSpec(name: "audit", valueName: "ID", help: "a stored audit by its id (default: the latest completed audit of the dataset)"),
+        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite, else ~/.local/share/intrinsic-audit/audit.sqlite)"),
         OptionSpec(name: "format", valueName: "FORMAT", help: "text (default), json, html (one self-contained file) or markdown"),
         OptionSpec(name: "out", valueName: "FILE", help: "write the report to FILE instead of standard output"),
         OptionSpec(name: "no-thumbnails", valueName: nil, help: "html: embed no images"),
@@ -28,7 +29,27 @@ enum ReportCommand {
         }
         let format = try parsed.choice("format", ["text", "json", "html", "markdown"], usage: usage) ?? "text"
         try checkFormatOptions(parsed, format: format)
-        let store = try openStore(parsed.string("db"))
+        let databasePath = parsed.string("db") ?? Store.defaultPath()
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw CommandFailure("no database at \(databasePath); run 'intrinsic-audit audit FOLDER' first or pass --db with an existing database")
+        }
+        let store = try openStore(databasePath)
+
+        if let text = parsed.string("audit") {
+            guard let id = Int64(text), id > 0 else {
+                throw UsageError(message: "invalid value '\(text)' for --audit; expected a positive audit id", usage: usage)
+            }
+            guard parsed.string("dataset") == nil else {
+                throw UsageError(message: "--audit and --dataset select a report in two ways; pass one of them", usage: usage)
+            }
+            guard let audit = try store.audit(id: id) else {
+                throw CommandFailure("no audit \(id) in \(store.path)")
+            }
+            guard let json = audit.reportJSON else {
+                throw CommandFailure("audit \(id) in \(store.path) has no report: its status is \(audit.status.rawValue)")
+            }
+            return try render(json, auditID: id, store: store, parsed: parsed, format: format)
+        }
 
         let dataset: DatasetRecord?
         if let folder = parsed.string("dataset") {
@@ -49,11 +70,16 @@ enum ReportCommand {
         guard let audit = try store.latestAudit(datasetID: dataset!.id), let json = audit.reportJSON else {
             throw CommandFailure("no completed audit of \(dataset!.root) in \(store.path); run 'intrinsic-audit audit \(dataset!.root)'")
         }
+        return try render(json, auditID: audit.id, store: store, parsed: parsed, format: format)
+    }
+
+    /// Decodes a stored report and writes it in `format`.
+    static func render(_ json: String, auditID: Int64, store: Store, parsed: ParsedArguments, format: String) throws -> Int32 {
         let report: AuditReport
         do {
             report = try JSONReport.decode(json)
         } catch {
-            throw CommandFailure("the stored report of audit \(audit.id) in \(store.path) has an older format that this version cannot read (\(error)); run 'intrinsic-audit audit \(dataset!.root)' again")
+            throw CommandFailure("the stored report of audit \(auditID) in \(store.path) has an older format that this version cannot read (\(error)); run the audit again")
         }
         let presentation = ReportPresentation(
             includeThumbnails: !parsed.flags.contains("no-thumbnails"), redactPaths: parsed.flags.contains("redact-paths"))
