@@ -76,7 +76,39 @@ extension Store {
     static let migrations: [Migration] = [
         Migration(name: "create tables", sql: schemaVersion1),
         Migration(name: "add decoded pixel checksums", sql: schemaVersion2),
+        Migration(name: "add daemon jobs, watched roots and superseded audits", sql: schemaVersion3),
     ]
+
+    // The audit daemon's work queue and watched folders, and a flag on audits that a later
+    // audit of the same dataset replaced (for example after files were deleted).
+    // At most one queued job per dataset root: the partial unique index makes enqueueing coalesce.
+    private static let schemaVersion3 = """
+        ALTER TABLE audits ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1));
+
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            root TEXT NOT NULL CHECK (root <> ''),
+            labels TEXT,
+            config TEXT,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            error TEXT,
+            audit_id INTEGER REFERENCES audits (id) ON DELETE SET NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            CHECK (state <> 'failed' OR error IS NOT NULL)
+        );
+        CREATE UNIQUE INDEX jobs_one_queued_per_root ON jobs (root) WHERE state = 'queued';
+        CREATE INDEX jobs_state_id ON jobs (state, id);
+
+        CREATE TABLE watched_roots (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE CHECK (path <> ''),
+            labels TEXT,
+            config TEXT,
+            added_at REAL NOT NULL
+        );
+        """
 
     // Checksum of the decoded pixels, so files with different bytes but identical pixels are
     // recognised as exact duplicates without decoding them again.

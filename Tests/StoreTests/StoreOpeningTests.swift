@@ -9,12 +9,12 @@ final class StoreOpeningTests: XCTestCase {
 
         let version = try rawQuery(store, "PRAGMA user_version") { row throws(StoreError) in try row.int64(0) }
         XCTAssertEqual(version, [Int64(Store.schemaVersion)])
-        XCTAssertEqual(Store.schemaVersion, 2)
+        XCTAssertEqual(Store.schemaVersion, Int32(Store.migrations.count))
 
         let tables = try rawQuery(store, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") {
             row throws(StoreError) in try row.text(0)
         }
-        XCTAssertEqual(tables, ["audits", "datasets", "feature_cache", "images", "measurements", "tasks"])
+        XCTAssertEqual(tables, ["audits", "datasets", "feature_cache", "images", "jobs", "measurements", "tasks", "watched_roots"])
     }
 
     func testConnectionSettings() throws {
@@ -45,7 +45,7 @@ final class StoreOpeningTests: XCTestCase {
         XCTAssertEqual(dataset.id, datasetID)
         XCTAssertEqual(try reopened.images(datasetID: datasetID).map(\.path), ["train/case7/image.png"])
         let version = try rawQuery(reopened, "PRAGMA user_version") { row throws(StoreError) in try row.int64(0) }
-        XCTAssertEqual(version, [2])
+        XCTAssertEqual(version, [Int64(Store.schemaVersion)])
     }
 
     func testForeignDatabaseIsRejectedWithoutChanges() throws {
