@@ -38,6 +38,30 @@ extension Auditor {
         return message
     }
 
+    /// Refuses to start when the in-memory feature matrix (4 bytes per pixel and image) would not
+    /// fit in the memory the kernel reports as available, instead of being killed halfway.
+    ///
+    /// NOTE: the whole dataset is held at full resolution in memory; folders larger than a few
+    /// tens of thousands of 224 x 224 images need a lower resolution or to be audited in parts.
+    func checkMemory(images: Int, vectorLength: Int) throws(AuditError) {
+        let needed = Double(images) * Double(vectorLength) * 4
+        guard let available = availableMemoryBytes(), needed > 0.8 * available else { return }
+        let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / 1_073_741_824) }
+        throw .dataset("the feature matrix of \(images) images at \(vectorLength) values each needs \(gib(needed)), "
+            + "but only \(gib(available)) of memory are available; lower --resolution (half the side needs a quarter "
+            + "of the memory) or audit the folder in parts")
+    }
+
+    /// MemAvailable from /proc/meminfo in bytes, or nil where it cannot be read.
+    func availableMemoryBytes() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 2, let kibibytes = Double(fields[1]) { return kibibytes * 1024 }
+        }
+        return nil
+    }
+
     func applyOverrides(_ config: inout AuditConfig) {
         if let value = options.resolution { config.preprocessing.resolution = value }
         if let value = options.normalize { config.preprocessing.normalize = value }

@@ -104,6 +104,7 @@ public final class Auditor {
     ) throws(AuditError) -> AuditReport {
         // Decode every scanned file (or reuse its cached vector).
         var stageStart = Date()
+        try checkMemory(images: listing.images.count, vectorLength: settings.vectorLength)
         let features = FeatureMatrix(rows: listing.images.count, columns: settings.vectorLength)
         let loader = FeatureLoader(
             store: store, datasetID: datasetID, settings: settings, threads: parameters.threads,
