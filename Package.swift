@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
         .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
-        .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets"]),
+        .target(name: "Watcher", dependencies: ["Audit", "Store", "Datasets"]),
+        .target(name: "RPC", dependencies: ["Audit", "Store", "Reports", "Watcher"]),
+        .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC"]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
@@ -43,6 +45,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CLITests", dependencies: ["intrinsic-audit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Store"]),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher", "Audit", "Store"]),
+        .testTarget(name: "RPCTests", dependencies: ["RPC", "Watcher", "Audit", "Store"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Reports", "Store", "Datasets", "ImageIO", "Estimators", "LinearAlgebra"]),
     ]
 )

@@ -4,7 +4,7 @@ import Foundation
 // intrinsic-audit: command-line entry point. Exit codes: 0 success and help, 1 failure,
 // 64 usage error (EX_USAGE), 130 interrupted.
 
-let topUsage = "intrinsic-audit <command> [options]   (commands: audit, report, cache; --help, --version)"
+let topUsage = "intrinsic-audit <command> [options]   (commands: audit, report, cache, watch, serve; --help, --version)"
 
 let topHelp = """
     IntrinsicAudit \(SoftwareVersion.current): measure how hard candidate labelling tasks on an image folder \
@@ -16,6 +16,8 @@ let topHelp = """
       audit FOLDER    scan, measure, rank and store every candidate task of FOLDER
       report          print the stored report of the latest audit
       cache clear     delete cached preprocessed images
+      watch           watch dataset folders and re-audit them after changes (daemon)
+      serve --stdio   answer JSON-RPC 2.0 requests on standard input and output
 
     Run 'intrinsic-audit <command> --help' for the options of a command.
 
@@ -36,7 +38,7 @@ func runMain() -> Int32 {
     do {
         switch command {
         case "--help", "-h", "help":
-            if let subcommand = arguments.first, ["audit", "report", "cache"].contains(subcommand) {
+            if let subcommand = arguments.first, ["audit", "report", "cache", "watch", "serve"].contains(subcommand) {
                 return try runMainCommand(subcommand, ["--help"])
             }
             print(topHelp, terminator: "")
@@ -44,17 +46,17 @@ func runMain() -> Int32 {
         case "--version":
             print("intrinsic-audit \(SoftwareVersion.current)")
             return 0
-        case "audit", "report", "cache":
+        case "audit", "report", "cache", "watch", "serve":
             return try runMainCommand(command, arguments)
         default:
-            let known = ["audit", "report", "cache"]
+            let known = ["audit", "report", "cache", "watch", "serve"]
             let closest = known.min { editDistance(command, $0) < editDistance(command, $1) }!
             let hint = editDistance(command, closest) <= 2 ? "; did you mean '\(closest)'?" : ""
             throw UsageError(message: "unknown command '\(command)'\(hint)", usage: topUsage)
         }
     } catch let error as UsageError {
         printError(error.message)
-        let helpCommand = ["audit", "report", "cache"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
+        let helpCommand = ["audit", "report", "cache", "watch", "serve"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
         FileHandle.standardError.write(Data("Usage: \(error.usage)\nSee '\(helpCommand)'.\n".utf8))
         return 64
     } catch let AuditError.cancelled(auditID) {
@@ -70,6 +72,8 @@ func runMainCommand(_ command: String, _ arguments: [String]) throws -> Int32 {
     switch command {
     case "audit": return try AuditCommand.run(arguments)
     case "report": return try ReportCommand.run(arguments)
+    case "watch": return try WatchCommand.run(arguments)
+    case "serve": return try ServeCommand.run(arguments)
     default: return try CacheCommand.run(arguments)
     }
 }
