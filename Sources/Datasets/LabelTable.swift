@@ -61,8 +61,8 @@ private struct ColumnRoles {
 /// Column roles: `path` (required), `split` (train/val/test names as for folders), the patient
 /// column (`labels.patient_column`), the class column (`labels.class_column`, optional) and binary
 /// task columns. Without `labels.task_columns`, a column is a task column when it has a non-blank
-/// value and at most 1% of its non-blank values are other than 1, 0, -1, 1.0, 0.0 or -1.0; the rows
-/// with other values are then reported. Header names match case-insensitively, ignoring
+/// value and at most 1% of its non-blank values (or at most 2 of them, if that is at most one in
+/// ten) are other than 1, 0, -1, 1.0, 0.0 or -1.0; the rows with other values are then reported. Header names match case-insensitively, ignoring
 /// surrounding whitespace.
 ///
 /// - Parameter knownPaths: relative paths of the scanned images; rows naming another path are issues.
@@ -171,7 +171,10 @@ private func reasonToIgnore(_ column: Int, name: String, records: [CSVRecord], c
     if nonBlank == 0 {
         return "every value is blank"
     }
-    if let firstInvalid, invalid * 100 > nonBlank {
+    // Tolerate typos: up to 1% of the values, or 2 values in a small table, as long as nine in
+    // ten values are valid. Text columns (every value invalid) stay ignored.
+    let tolerated = invalid * 100 <= nonBlank || (invalid <= 2 && invalid * 10 <= nonBlank)
+    if let firstInvalid, !tolerated {
         return "\(invalid) of \(nonBlank) values are not 1, 0, -1 or blank "
             + "(first on line \(firstInvalid.line): '\(firstInvalid.value)'); name it in labels.class_column "
             + "for a class column"

@@ -160,4 +160,21 @@ final class LabelTableTests: XCTestCase {
         XCTAssertEqual(result.ignoredColumns.map(\.header), ["other"])
         XCTAssertEqual(result.issues.map(\.line), [3])
     }
+
+    func testSingleTypoInSmallTableKeepsTheTask() throws {
+        // 20 rows, one of them '2': 5% invalid, above 1%, but a single typo must not drop the task.
+        let small = try TemporaryFolder()
+        let names = (0..<20).map { "img/\($0).png" }
+        try small.write(files: names)
+        let smallScan = try scanDataset(root: small.path)
+        var csv = "path,finding\n"
+        for (index, name) in names.enumerated() { csv += "\(name),\(index == 7 ? "2" : String(index % 2))\n" }
+        let table = try small.write("labels.csv", csv)
+
+        let result = try LabelledListing(scan: smallScan, labels: LabelConfig(), tablePath: table)
+
+        XCTAssertEqual(result.taskColumns, ["finding"])
+        XCTAssertEqual(result.issues.map(\.line), [9], "the row with '2' is reported and skipped")
+        XCTAssertEqual(result.images.filter { $0.columnLabels["finding"] != nil }.count, 19)
+    }
 }
