@@ -43,11 +43,7 @@ extension Daemon {
         do {
             let report = try Auditor(store: store, options: options, cancellation: cancellation).run()
             let duration = Date().timeIntervalSince(started)
-            let datasetID = try? store.dataset(root: report.dataset.root)?.id
-            try? store.finishJob(id: job.id, state: .done, auditID: report.auditID)
-            if let datasetID, let auditID = report.auditID {
-                _ = try? store.markAuditsSuperseded(datasetID: datasetID, before: auditID)
-            }
+            let datasetID = recordSuccess(job, report: report)
             busyRetries[job.root] = nil
             let skipped = report.dataset.unreadable.count + report.dataset.rejectedPaths.count + report.dataset.ignoredFiles
             logger.info("audit.done", [
@@ -63,13 +59,33 @@ extension Daemon {
         }
     }
 
+    /// Marks the job done and the dataset's earlier audits superseded; returns the dataset id. Store failures
+    /// are logged, because the audit itself is stored already.
+    private func recordSuccess(_ job: JobRecord, report: AuditReport) -> Int64? {
+        var datasetID: Int64?
+        do {
+            datasetID = try store.dataset(root: report.dataset.root)?.id
+            try store.finishJob(id: job.id, state: .done, auditID: report.auditID)
+            if let datasetID, let auditID = report.auditID {
+                _ = try store.markAuditsSuperseded(datasetID: datasetID, before: auditID)
+            }
+        } catch {
+            logger.error("job.finish_failed", [("job_id", job.id), ("audit_id", report.auditID), ("error", "\(error)")])
+        }
+        return datasetID
+    }
+
     private func handleFailure(_ job: JobRecord, error: AuditError, duration: Double) {
         if case let .cancelled(auditID) = error {
             lock.lock()
             let byClient = cancelledJobs.remove(job.id) != nil
             lock.unlock()
             if byClient {
-                try? store.finishJob(id: job.id, state: .failed, error: "cancelled by a client", auditID: auditID)
+                do {
+                    try store.finishJob(id: job.id, state: .failed, error: "cancelled by a client", auditID: auditID)
+                } catch {
+                    logger.error("job.finish_failed", [("job_id", job.id), ("error", "\(error)")])
+                }
                 logger.info("audit.cancelled", [("job_id", job.id), ("audit_id", auditID), ("duration_s", duration)])
             } else {
                 // Left `running`: the next daemon on this database queues it again.
