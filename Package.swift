@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
         .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
-        .target(name: "Watcher", dependencies: ["Audit", "Store", "Datasets"]),
+        .target(name: "Watcher", dependencies: ["Audit", "Store", "Datasets", "Reports"]),
         .target(name: "RPC", dependencies: ["Audit", "Store", "Reports", "Watcher"]),
         .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC"]),
 

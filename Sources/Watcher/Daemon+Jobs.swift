@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Reports
 import Store
 
 // The worker thread: claims queued jobs and runs one audit per job.
@@ -51,11 +52,27 @@ extension Daemon {
                 ("images", report.dataset.images), ("decoded", report.dataset.decoded - report.dataset.cached),
                 ("cached", report.dataset.cached), ("skipped_files", skipped), ("tasks", report.tasks.count),
             ])
+            writeHTMLReport(report, root: job.root, jobID: job.id)
             onAuditFinished?(AuditFinished(
                 jobID: job.id, datasetID: datasetID, auditID: report.auditID, root: job.root, durationSeconds: duration
             ))
         } catch {
             handleFailure(job, error: error, duration: Date().timeIntervalSince(started))
+        }
+    }
+
+    /// Rewrites the root's HTML report, when its configuration names one. A failed write is logged
+    /// and does not fail the job: the audit itself is stored.
+    func writeHTMLReport(_ report: AuditReport, root: String, jobID: Int64) {
+        let resolvedRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        guard let spec = settings.roots.first(where: {
+            $0.path == root || URL(fileURLWithPath: $0.path).resolvingSymlinksInPath().path == resolvedRoot
+        }), let path = spec.htmlReport else { return }
+        do {
+            try Data(HTMLReport.render(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            logger.info("report.written", [("job_id", jobID), ("audit_id", report.auditID), ("path", path)])
+        } catch {
+            logger.error("report.write_failed", [("job_id", jobID), ("path", path), ("error", "\(error.localizedDescription)")])
         }
     }
 

@@ -8,11 +8,14 @@ public struct RootSpec: Sendable, Equatable {
     public var labels: String?
     /// Audit configuration file, or nil for the dataset's own `audit.json`.
     public var config: String?
+    /// HTML report file rewritten after each re-audit of this root, or nil for none.
+    public var htmlReport: String?
 
-    public init(path: String, labels: String? = nil, config: String? = nil) {
+    public init(path: String, labels: String? = nil, config: String? = nil, htmlReport: String? = nil) {
         self.path = path
         self.labels = labels
         self.config = config
+        self.htmlReport = htmlReport
     }
 }
 
@@ -38,14 +41,16 @@ public struct TrainingPolicy: Sendable, Equatable {
 /// Format (every key optional; unknown keys are rejected so typos do not pass silently):
 ///
 /// ```json
-/// {"watch": {"roots": [{"path": "/data/cxr", "labels": null, "config": null}],
+/// {"watch": {"roots": [{"path": "/data/cxr", "labels": null, "config": null, "html_report": null}],
 ///            "settle_seconds": 2, "poll_seconds": 60},
 ///  "training_policy": {"enabled": false, "max_per_day": 1, "min_new_images": 100}}
 /// ```
 ///
 /// `settle_seconds` (default 2, 0 to 3600) is the quiet time after the last change before a re-audit.
 /// `poll_seconds` (default 60, 1 to 86400) is the scan period of roots that fell back to polling.
-/// Relative `path`, `labels` and `config` values are resolved against the configuration file's folder.
+/// `html_report` names an HTML report file that the daemon rewrites after each re-audit of that root.
+/// Relative `path`, `labels`, `config` and `html_report` values are resolved against the configuration
+/// file's folder.
 public struct DaemonConfig: Sendable, Equatable {
     public var roots: [RootSpec] = []
     public var settleSeconds: Double = 2
@@ -92,14 +97,15 @@ public struct DaemonConfig: Sendable, Equatable {
                 for (index, entry) in roots.enumerated() {
                     let key = "watch.roots[\(index)]"
                     guard let entry = entry as? [String: Any] else { throw fail(key, "expected an object with a \"path\"") }
-                    try rejectUnknownKeys(entry, allowed: ["path", "labels", "config"], prefix: key + ".", path: path)
+                    try rejectUnknownKeys(entry, allowed: ["path", "labels", "config", "html_report"], prefix: key + ".", path: path)
                     guard let rootPath = entry["path"] as? String, !rootPath.isEmpty else {
                         throw fail(key + ".path", "missing or not a non-empty string")
                     }
                     config.roots.append(RootSpec(
                         path: resolve(rootPath, baseDirectory),
                         labels: try optionalPath(entry["labels"], key: key + ".labels", base: baseDirectory, path: path),
-                        config: try optionalPath(entry["config"], key: key + ".config", base: baseDirectory, path: path)
+                        config: try optionalPath(entry["config"], key: key + ".config", base: baseDirectory, path: path),
+                        htmlReport: try optionalPath(entry["html_report"], key: key + ".html_report", base: baseDirectory, path: path)
                     ))
                 }
             }

@@ -110,4 +110,26 @@ final class DaemonTests: XCTestCase {
         let dataset = try XCTUnwrap(try store.dataset(root: root.path))
         XCTAssertFalse(try store.images(datasetID: dataset.id).contains { $0.path == "b/good-03.png" })
     }
+
+    func testHTMLReportRewrittenAfterReaudit() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let root = try makeDataset(in: directory)
+        let reportPath = directory.appendingPathComponent("report.html").path
+        let store = try Store(path: directory.appendingPathComponent("audit.sqlite").path)
+        let running = RunningDaemon(
+            store: store, settings: smallSettings(roots: [RootSpec(path: root.path, htmlReport: reportPath)], settle: 0.3))
+        defer { running.stop() }
+        running.waitUntilIdle()
+
+        let first = try String(contentsOfFile: reportPath, encoding: .utf8)
+        XCTAssertTrue(first.hasPrefix("<!DOCTYPE html>"), String(first.prefix(40)))
+        try FileManager.default.removeItem(at: root.appendingPathComponent("b/good-03.png"))
+        running.waitUntilIdle()
+
+        let second = try String(contentsOfFile: reportPath, encoding: .utf8)
+        let audits = try allAudits(store)
+        XCTAssertEqual(audits.count, 2)
+        XCTAssertTrue(second.contains("audit \(audits[1].id)"), "the file shows the latest audit")
+        XCTAssertTrue(running.logs.lines.contains { $0.contains("report.written") })
+    }
 }

@@ -75,10 +75,10 @@ final class WatcherUnitTests: XCTestCase {
     }
 
     func testConfigParsesAndValidates() throws {
-        let text = #"{"watch": {"roots": [{"path": "data", "labels": "l.csv", "config": null}], "settle_seconds": 0.5, "poll_seconds": 30}, "training_policy": {"enabled": true, "max_per_day": 2}}"#
+        let text = #"{"watch": {"roots": [{"path": "data", "labels": "l.csv", "config": null, "html_report": "r.html"}], "settle_seconds": 0.5, "poll_seconds": 30}, "training_policy": {"enabled": true, "max_per_day": 2}}"#
         let config = try DaemonConfig.parse(Data(text.utf8), path: "/etc/d.json", baseDirectory: "/etc")
 
-        XCTAssertEqual(config.roots, [RootSpec(path: "/etc/data", labels: "/etc/l.csv", config: nil)])
+        XCTAssertEqual(config.roots, [RootSpec(path: "/etc/data", labels: "/etc/l.csv", config: nil, htmlReport: "/etc/r.html")])
         XCTAssertEqual(config.settleSeconds, 0.5)
         XCTAssertEqual(config.pollSeconds, 30)
         XCTAssertEqual(config.trainingPolicy, TrainingPolicy(enabled: true, maxPerDay: 2, minNewImages: 100))
