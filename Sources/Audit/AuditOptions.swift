@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import Store
 
 /// Version string stored with every measurement and printed by `--version`.
 public enum SoftwareVersion {
@@ -58,6 +59,8 @@ public enum AuditError: Error, CustomStringConvertible, Sendable {
     case dataset(String)
     case store(String)
     case tasks(String)
+    /// The database stayed locked by another writer past the busy timeout; retrying later may work.
+    case busy(String)
     case cancelled(auditID: Int64?)
 
     public var description: String {
@@ -66,9 +69,20 @@ public enum AuditError: Error, CustomStringConvertible, Sendable {
         case let .dataset(message): return message
         case let .store(message): return message
         case let .tasks(message): return message
+        case let .busy(message): return message
         case let .cancelled(auditID):
             let id = auditID.map { " (audit \($0) is stored as cancelled; cached images are kept)" } ?? ""
             return "audit cancelled\(id)"
         }
+    }
+}
+
+extension AuditError {
+    /// Wraps a failure of the store, keeping apart a busy database (worth a retry) from the rest.
+    static func storeFailure(_ error: any Error) -> AuditError {
+        if let storeError = error as? StoreError, storeError.kind == .busy {
+            return .busy("\(storeError)")
+        }
+        return .store("\(error)")
     }
 }

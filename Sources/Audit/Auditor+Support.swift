@@ -161,7 +161,7 @@ extension Auditor {
                            encodeJSON(dimension.twonn), dimension.samples)
             }
         } catch {
-            throw .store("\(error)")
+            throw .storeFailure(error)
         }
     }
 

@@ -77,7 +77,7 @@ public final class Auditor {
                 parametersJSON: encodeJSON(parameterSummary(parameters)), softwareVersion: SoftwareVersion.current
             )
         } catch {
-            throw .store("\(error)")
+            throw .storeFailure(error)
         }
 
         do {
@@ -114,7 +114,7 @@ public final class Auditor {
         do {
             _ = try store.removeImages(datasetID: datasetID, notIn: Set(listing.images.map(\.file.relativePath)))
         } catch {
-            throw .store("\(error)")
+            throw .storeFailure(error)
         }
         timings["decode"] = Date().timeIntervalSince(stageStart)
 
@@ -229,7 +229,7 @@ public final class Auditor {
         do {
             try store.finishAudit(id: auditID, status: .done, reportJSON: encodeJSON(report))
         } catch {
-            throw .store("\(error)")
+            throw .storeFailure(error)
         }
         return report
     }

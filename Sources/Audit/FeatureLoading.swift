@@ -48,7 +48,7 @@ struct FeatureLoader {
         do {
             known = Dictionary(try store.images(datasetID: datasetID).map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         } catch {
-            throw .store("\(error)")
+            throw .storeFailure(error)
         }
 
         var results = [LoadedImage](repeating: .empty, count: files.count)
@@ -99,7 +99,7 @@ struct FeatureLoader {
             let cached = try store.cachedFeatures(imageID: record.id!, fingerprint: settings.fingerprint, size: file.size, mtimeNs: file.mtimeNs)
             return cached?.vector.count == length ? cached : nil
         } catch {
-            throw .store("\(error)")
+            throw .storeFailure(error)
         }
     }
 
@@ -126,7 +126,7 @@ struct FeatureLoader {
                 }
             }
         } catch {
-            throw .store("\(error)")
+            throw .storeFailure(error)
         }
     }
 

@@ -95,6 +95,8 @@ extension RPCServer {
                 return .domain(.classTooSmall, message)
             }
             return .domain(.degenerateDataset, message)
+        case let .busy(message):
+            return .domain(.busy, message)
         case let .store(message):
             if Daemon.isBusy(error) {
                 return .domain(.busy, message)

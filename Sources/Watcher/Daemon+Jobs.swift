@@ -142,6 +142,7 @@ extension Daemon {
     /// NOTE: `AuditError.store` carries only the message text, so this matches the SQLite wording of
     /// `StoreError.Kind.busy` ("database is locked", SQLITE_BUSY) instead of the kind itself.
     public static func isBusy(_ error: AuditError) -> Bool {
+        if case .busy = error { return true }
         guard case let .store(message) = error else { return false }
         return message.contains("SQLITE_BUSY") || message.contains("database is locked")
             || message.contains("held the database lock")
