@@ -32,7 +32,7 @@ struct NearDuplicateFindings {
 extension Auditor {
     /// Groups identical preprocessed vectors and splits the removed copies into identical decoded
     /// pixels and images that only became identical through preprocessing.
-    func findDuplicates(_ rows: [Int], features: FeatureMatrix, loaded: [LoadedImage]) -> DuplicateFindings {
+    func findDuplicates(_ rows: [Int], features: any FeatureRows, loaded: [LoadedImage]) -> DuplicateFindings {
         let groups = identicalRowGroups(rows, features: features)
         var removed = Set<Int>()
         var identicalPixels = 0
@@ -54,7 +54,7 @@ extension Auditor {
     /// `samples` images (stream "ID", run 1).
     func findNearDuplicates(
         _ rows: [Int], factor: Double, samples: Int, seed: Int,
-        checksums: [UInt64], features: FeatureMatrix, screening: ScreeningProjection, planes: Int,
+        checksums: [UInt64], features: any FeatureRows, screening: ScreeningProjection, planes: Int,
         cache: PairDistanceCache, threads: Int
     ) -> NearDuplicateFindings {
         var findings = NearDuplicateFindings(

@@ -38,13 +38,13 @@ extension Auditor {
         return message
     }
 
-    /// Refuses to start when the in-memory feature matrix (4 bytes per pixel and image) would not
+    /// Refuses to start when the in-memory feature matrix (2 bytes per pixel and image) would not
     /// fit in the memory the kernel reports as available, instead of being killed halfway.
     ///
     /// NOTE: the whole dataset is held at full resolution in memory; folders larger than a few
     /// tens of thousands of 224 x 224 images need a lower resolution or to be audited in parts.
     func checkMemory(images: Int, vectorLength: Int) throws(AuditError) {
-        let needed = Double(images) * Double(vectorLength) * 4
+        let needed = Double(images) * Double(vectorLength) * 2
         guard let available = availableMemoryBytes(), needed > 0.8 * available else { return }
         let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / 1_073_741_824) }
         throw .dataset("the feature matrix of \(images) images at \(vectorLength) values each needs \(gib(needed)), "

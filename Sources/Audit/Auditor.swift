@@ -105,7 +105,7 @@ public final class Auditor {
         // Decode every scanned file (or reuse its cached vector).
         var stageStart = Date()
         try checkMemory(images: listing.images.count, vectorLength: settings.vectorLength)
-        let features = FeatureMatrix(rows: listing.images.count, columns: settings.vectorLength)
+        let features = QuantizedFeatureMatrix(rows: listing.images.count, columns: settings.vectorLength)
         let loader = FeatureLoader(
             store: store, datasetID: datasetID, settings: settings, threads: parameters.threads,
             cancellation: cancellation, progress: progress

@@ -42,7 +42,7 @@ struct FeatureLoader {
     /// Files read in parallel between two store transactions.
     static let batchSize = 256
 
-    func load(_ listing: LabelledListing, into features: FeatureMatrix) throws(AuditError) -> [LoadedImage] {
+    func load(_ listing: LabelledListing, into features: QuantizedFeatureMatrix) throws(AuditError) -> [LoadedImage] {
         let files = listing.images.map(\.file)
         let known: [String: ImageRecord]
         do {
@@ -68,7 +68,7 @@ struct FeatureLoader {
                     lateMisses.append(position)
                     continue
                 }
-                features.setRow(index, dequantizeUnitInterval(vector.vector))
+                features.setRow(index, vector.vector)
                 outcomes[position].0.isConstant = vector.isConstant
             }
             if !lateMisses.isEmpty {
@@ -135,7 +135,7 @@ struct FeatureLoader {
     /// and its vector written to its row. Returns, per file, the outcome and the quantised vector
     /// to cache.
     private func readAndDecode(
-        _ files: [ScannedFile], rows: [Int], into features: FeatureMatrix, reusable: [ImageRecord?]
+        _ files: [ScannedFile], rows: [Int], into features: QuantizedFeatureMatrix, reusable: [ImageRecord?]
     ) -> [(LoadedImage, [UInt16]?)] {
         let outcomes = SharedBuffer<LoadedImage>(repeating: .empty, count: files.count)
         let vectors = SharedBuffer<[UInt16]?>(repeating: nil, count: files.count)
@@ -159,8 +159,9 @@ struct FeatureLoader {
                     return
                 }
                 let image = try preprocessor.preprocess(data: bytes, path: file.relativePath)
-                features.setRow(rows[position], image.vector)
-                vectors[position] = quantizeUnitInterval(image.vector)
+                let quantized = quantizeUnitInterval(image.vector)
+                features.setRow(rows[position], quantized)
+                vectors[position] = quantized
                 outcome.decoded = true
                 outcome.isConstant = image.isConstant
                 outcome.pixelChecksum = image.pixelChecksum

@@ -33,7 +33,7 @@ struct TaskPools {
 /// all pairs. d_data: one balanced sample of up to N images (stream "ID", run 0), exact k-NN,
 /// MLE and TwoNN with percentile bootstrap intervals.
 struct TaskMeasurer {
-    let features: FeatureMatrix
+    let features: any FeatureRows
     let screening: ScreeningProjection
     let checksums: [UInt64]
     let paths: [String]

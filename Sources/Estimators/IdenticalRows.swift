@@ -7,11 +7,10 @@ import LinearAlgebra
 /// comparison, so a hash collision never merges distinct vectors. Groups have at least two
 /// members, listed in the order of `rows`; groups are ordered by their first member.
 /// Cost: one pass over the data plus one comparison per member of each group.
-public func identicalRowGroups(_ rows: [Int], features: FeatureMatrix) -> [[Int]] {
-    let length = features.columns
+public func identicalRowGroups(_ rows: [Int], features: any FeatureRows) -> [[Int]] {
     var buckets: [UInt64: [Int]] = [:]
     for row in rows {
-        buckets[rowHash(features.row(row), count: length), default: []].append(row)
+        buckets[features.rowHash(row), default: []].append(row)
     }
 
     var groups: [[Int]] = []
@@ -22,7 +21,7 @@ public func identicalRowGroups(_ rows: [Int], features: FeatureMatrix) -> [[Int]
             var same = [head]
             var other: [Int] = []
             for row in remaining.dropFirst() {
-                if memcmp(features.row(head), features.row(row), length * MemoryLayout<Float>.size) == 0 {
+                if features.rowsEqual(head, row) {
                     same.append(row)
                 } else {
                     other.append(row)
@@ -36,14 +35,4 @@ public func identicalRowGroups(_ rows: [Int], features: FeatureMatrix) -> [[Int]
     return groups
         .map { $0.sorted { position[$0]! < position[$1]! } }
         .sorted { position[$0[0]]! < position[$1[0]]! }
-}
-
-/// FNV-1a-style hash over 32-bit words of the row's bit patterns (not byte-wise FNV: only
-/// bucketing depends on it, and groups are verified exactly).
-private func rowHash(_ row: UnsafePointer<Float>, count: Int) -> UInt64 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for index in 0..<count {
-        hash = (hash ^ UInt64(row[index].bitPattern)) &* 0x0000_0100_0000_01B3
-    }
-    return hash
 }

@@ -31,7 +31,7 @@ public struct LabelSharpnessRun: Sendable, Equatable {
 public func labelSharpnessRun(
     run: Int,
     negatives: [Int], positives: [Int],
-    features: FeatureMatrix,
+    features: any FeatureRows,
     screening: ScreeningProjection
 ) -> LabelSharpnessRun {
     let pair = closestCrossPair(negatives, positives, features: features, screening: screening)

@@ -33,7 +33,7 @@ public struct ClosestPair: Sendable, Equatable {
 /// measured pairs) for the exact distances, n = full row length.
 public func closestCrossPair(
     _ setA: [Int], _ setB: [Int],
-    features: FeatureMatrix,
+    features: any FeatureRows,
     screening: ScreeningProjection
 ) -> ClosestPair {
     var result = ClosestPair(
@@ -55,7 +55,7 @@ public func closestCrossPair(
     func measure(_ flatIndex: Int) {
         let rowA = setA[flatIndex / columns]
         let rowB = setB[flatIndex % columns]
-        let squared = exactSquaredDistance(features.row(rowA), features.row(rowB), count: features.columns)
+        let squared = features.squaredDistance(rowA, rowB)
         result.exactEvaluations += 1
         if squared == 0 {
             result.identicalPairs += 1

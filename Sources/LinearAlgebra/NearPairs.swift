@@ -20,7 +20,7 @@ public struct NearPair: Sendable, Equatable {
 /// Cost: n² · p flops of screening (p projected columns) plus n_full per candidate pair.
 public func nearPairs(
     _ rows: [Int], threshold: Double,
-    features: FeatureMatrix, screening: ScreeningProjection,
+    features: any FeatureRows, screening: ScreeningProjection,
     blockRows: Int = 256, threads: Int = 2
 ) -> (pairs: [NearPair], candidates: Int) {
     guard threshold > 0, rows.count > 1 else { return ([], 0) }
@@ -55,7 +55,7 @@ public func nearPairs(
             var index = worker
             while index < candidateList.count {
                 let (rowA, rowB) = candidateList[index]
-                distances[index] = exactDistance(features.row(rowA), features.row(rowB), count: features.columns)
+                distances[index] = features.squaredDistance(rowA, rowB).squareRoot()
                 index += workers
             }
         }

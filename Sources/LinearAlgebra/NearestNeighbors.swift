@@ -49,7 +49,7 @@ public enum NeighborSearchError: Error, CustomStringConvertible, Sendable, Equat
 /// of n_full multiply-adds each, spread over `threads` threads.
 public func exactNearestNeighbors(
     points: [Int], k: Int,
-    features: FeatureMatrix,
+    features: any FeatureRows,
     screening: ScreeningProjection,
     threads: Int = 2,
     cache: PairDistanceCache? = nil
@@ -100,7 +100,7 @@ public func exactNearestNeighbors(
                 }
                 let rowA = points[i]
                 let rowB = points[j]
-                let compute = { exactSquaredDistance(features.row(rowA), features.row(rowB), count: features.columns) }
+                let compute = { features.squaredDistance(rowA, rowB) }
                 let squared = cache?.squaredDistance(rowA, rowB, compute: compute) ?? compute()
                 evaluations += 1
                 if squared == 0 {

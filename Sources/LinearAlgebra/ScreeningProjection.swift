@@ -29,7 +29,7 @@ public final class ScreeningProjection: @unchecked Sendable {
     ///
     /// Cost: one pass over the features (rows × columns reads) and rows × projected columns
     /// writes; runs on `threads` threads.
-    public init(features: FeatureMatrix, planes: Int, side: Int, block: Int, threads: Int = 2) {
+    public init(features: any FeatureRows, planes: Int, side: Int, block: Int, threads: Int = 2) {
         precondition(planes * side * side == features.columns, "planes × side² must equal the row length")
         precondition(block >= 1, "block side must be at least 1")
         let blocksPerSide = (side + block - 1) / block
@@ -43,9 +43,11 @@ public final class ScreeningProjection: @unchecked Sendable {
         parallelFor((rowCount + chunk - 1) / chunk, threads: threads) { chunkIndex in
             var sums = [Double](repeating: 0, count: projectedColumns)
             var rowSums = [Float](repeating: 0, count: blocksPerSide)
+            let source = UnsafeMutablePointer<Float>.allocate(capacity: features.columns)
+            defer { source.deallocate() }
             let end = min(rowCount, (chunkIndex + 1) * chunk)
             for rowIndex in (chunkIndex * chunk)..<end {
-                let source = features.row(rowIndex)
+                features.copyRow(rowIndex, to: source)
                 for index in sums.indices { sums[index] = 0 }
                 for plane in 0..<planes {
                     let planeBase = plane * side * side
