@@ -34,6 +34,36 @@ public enum NeighborSearchError: Error, CustomStringConvertible, Sendable, Equat
     }
 }
 
+/// One point's neighbours from an earlier search, by stable key (the audit uses file checksums).
+public struct NeighborList: Sendable, Equatable {
+    public var keys: [UInt64]
+    /// Exact distances, ascending, matching `keys`.
+    public var distances: [Double]
+}
+
+/// Neighbour lists of an earlier search, for updating it when a few points are added or removed.
+public struct NeighborMemory: Sendable {
+    public var k: Int
+    public var lists: [UInt64: NeighborList]
+
+    public init(k: Int, lists: [UInt64: NeighborList]) {
+        self.k = k
+        self.lists = lists
+    }
+}
+
+extension NeighborTable {
+    /// The lists of this table keyed by `keys[i]`, the key of the i-th point.
+    public func memory(keys: [UInt64]) -> NeighborMemory {
+        var lists: [UInt64: NeighborList] = [:]
+        for i in 0..<count {
+            let row = (0..<k).map { neighbors[i * k + $0] }
+            lists[keys[i]] = NeighborList(keys: row.map { keys[$0] }, distances: Array(distances[(i * k)..<((i + 1) * k)]))
+        }
+        return NeighborMemory(k: k, lists: lists)
+    }
+}
+
 /// Finds, for every row listed in `points`, its k nearest other rows of `points` by exact
 /// `Double` distance, skipping rows at distance zero (identical vectors).
 ///
@@ -43,23 +73,59 @@ public enum NeighborSearchError: Error, CustomStringConvertible, Sendable, Equat
 /// reaches the k-th of them. The result is therefore identical to a brute-force exact search
 /// (ties between equal distances are broken by position).
 ///
+/// Update: with `keys` (a stable key per point) and `prior` (the memory of an earlier search
+/// with the same k), a point whose earlier k neighbours are all still present keeps them and is
+/// compared only with the points that are new; every other point is searched in full. Because
+/// the earlier neighbours were the k nearest among a set that contained every point still
+/// present except the new ones, the merged list equals a full search. Only the new comparisons
+/// are screened and counted.
+///
 /// `cache`, when given, supplies and keeps exact distances across calls on the same matrix.
 ///
-/// Cost: 2 · n² · p flops for the screening, then about n · (k + pruned extras) exact distances
-/// of n_full multiply-adds each, spread over `threads` threads.
+/// Cost: 2 · n_full · n · p flops for the screening of rows searched in full, plus
+/// 2 · n_kept · n_new · p for the kept rows, then about k + pruned extras exact distances per
+/// row searched in full, spread over `threads` threads.
 public func exactNearestNeighbors(
     points: [Int], k: Int,
     features: any FeatureRows,
     screening: ScreeningProjection,
     threads: Int = 2,
-    cache: PairDistanceCache? = nil
+    cache: PairDistanceCache? = nil,
+    keys: [UInt64]? = nil,
+    prior: NeighborMemory? = nil
 ) throws(NeighborSearchError) -> NeighborTable {
     precondition(k >= 1, "k must be at least 1")
+    precondition(keys == nil || keys!.count == points.count, "one key per point")
     let n = points.count
     guard n > k else {
         throw .tooFewDistinctNeighbors(point: 0, found: max(0, n - 1), k: k)
     }
-    let gram = screening.gram(rows: points, columns: points)
+
+    // Which points keep their earlier lists, and which points are new.
+    var kept = [NeighborList?](repeating: nil, count: n)
+    var newPositions: [Int] = []
+    var positionOfKey: [UInt64: Int] = [:]
+    if let keys, let prior, prior.k == k {
+        for (position, key) in keys.enumerated() { positionOfKey[key] = position }
+        for position in 0..<n {
+            guard let list = prior.lists[keys[position]] else {
+                newPositions.append(position)
+                continue
+            }
+            if list.keys.count == k && list.keys.allSatisfy({ positionOfKey[$0] != nil }) {
+                kept[position] = list
+            }
+        }
+    }
+    let fullPositions = (0..<n).filter { kept[$0] == nil }
+    let keptPositions = (0..<n).filter { kept[$0] != nil }
+    let fullGram = screening.gram(rows: fullPositions.map { points[$0] }, columns: points)
+    let keptGram = newPositions.isEmpty ? [] : screening.gram(rows: keptPositions.map { points[$0] }, columns: newPositions.map { points[$0] })
+    let fullIndex = Dictionary(uniqueKeysWithValues: fullPositions.enumerated().map { ($1, $0) })
+    let keptIndex = Dictionary(uniqueKeysWithValues: keptPositions.enumerated().map { ($1, $0) })
+    let positionMap = positionOfKey
+    let newList = newPositions
+    let keptLists = kept
 
     let distances = SharedBuffer<Double>(repeating: .nan, count: n * k)
     let neighbors = SharedBuffer<Int>(repeating: -1, count: n * k)
@@ -77,22 +143,40 @@ public func exactNearestNeighbors(
         bestNeighbors.reserveCapacity(k + 1)
 
         for i in (chunkIndex * chunk)..<min(n, (chunkIndex + 1) * chunk) {
-            // Bounds to every other point, rounded down to Float so they stay lower bounds.
-            // The bit pattern of a non-negative Float orders like its value, so sorting the
-            // keys (bound bits << 32 | position) sorts by bound, then by position.
-            for j in 0..<n {
-                let bound = j == i ? Float.infinity : roundedDown(screening.lowerBoundSquared(points[i], points[j], gram: gram[i * n + j]))
-                bounds[j] = bound
-                order[j] = UInt64(bound.bitPattern) << 32 | UInt64(j)
-            }
-            order.sort()
-
-            // Keep the k smallest exact distances above zero, ascending.
             bestDistances.removeAll(keepingCapacity: true)
             bestNeighbors.removeAll(keepingCapacity: true)
+            var candidates = 0
+            if let list = keptLists[i] {
+                // Start from the earlier list; only new points are candidates.
+                for (key, distance) in zip(list.keys, list.distances) {
+                    bestDistances.append(distance)
+                    bestNeighbors.append(positionMap[key]!)
+                }
+                let row = keptIndex[i]!
+                for (offset, j) in newList.enumerated() {
+                    let bound = roundedDown(screening.lowerBoundSquared(points[i], points[j], gram: keptGram[row * newList.count + offset]))
+                    bounds[j] = bound
+                    order[offset] = UInt64(bound.bitPattern) << 32 | UInt64(j)
+                }
+                candidates = newList.count
+            } else {
+                // Bounds to every other point, rounded down to Float so they stay lower bounds.
+                // The bit pattern of a non-negative Float orders like its value, so sorting the
+                // keys (bound bits << 32 | position) sorts by bound, then by position.
+                let row = fullIndex[i]!
+                for j in 0..<n {
+                    let bound = j == i ? Float.infinity : roundedDown(screening.lowerBoundSquared(points[i], points[j], gram: fullGram[row * n + j]))
+                    bounds[j] = bound
+                    order[j] = UInt64(bound.bitPattern) << 32 | UInt64(j)
+                }
+                candidates = n
+            }
+            order[0..<candidates].sort()
+
+            // Keep the k smallest exact distances above zero, ascending.
             var identical = 0
             var evaluations = 0
-            for key in order {
+            for key in order[0..<candidates] {
                 let j = Int(key & 0xFFFF_FFFF)
                 if j == i { continue }
                 if bestDistances.count == k && Double(bounds[j]) >= bestDistances[k - 1] * bestDistances[k - 1] {

@@ -95,3 +95,27 @@ final class SearchTests: XCTestCase {
         }
     }
 }
+
+final class NeighborUpdateTests: XCTestCase {
+    func testUpdatedSearchEqualsFullSearch() throws {
+        let side = 12
+        let matrix = randomImages(rows: 130, side: side, seed: 17)
+        let projection = ScreeningProjection(features: matrix, planes: 1, side: side, block: 3)
+        let keys = (0..<130).map { UInt64($0) * 7919 + 11 }
+        let k = 6
+
+        // Earlier search on rows 0..<100, then rows 5 and 40 leave and 100..<130 arrive.
+        let before = Array(0..<100)
+        let earlier = try exactNearestNeighbors(points: before, k: k, features: matrix, screening: projection)
+        let memory = earlier.memory(keys: before.map { keys[$0] })
+        let after = Array(0..<130).filter { $0 != 5 && $0 != 40 }
+
+        let updated = try exactNearestNeighbors(
+            points: after, k: k, features: matrix, screening: projection, keys: after.map { keys[$0] }, prior: memory)
+        let full = try exactNearestNeighbors(points: after, k: k, features: matrix, screening: projection)
+
+        XCTAssertEqual(updated.distances, full.distances)
+        XCTAssertEqual(updated.neighbors, full.neighbors)
+        XCTAssertLessThan(updated.exactEvaluations, full.exactEvaluations, "kept rows only meet the new points")
+    }
+}
