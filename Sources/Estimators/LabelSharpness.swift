@@ -66,3 +66,81 @@ public struct LabelSharpnessSummary: Sendable {
         closest = runs.filter { $0.value != nil }.min { $0.distance < $1.distance }
     }
 }
+
+/// What an earlier K_F run found, by stable image keys, for updating the run after a change.
+public struct LabelSharpnessRunMemory: Sendable {
+    public var negatives: Set<UInt64>
+    public var positives: Set<UInt64>
+    /// Keys of the closest pair above zero; nil when the run had none.
+    public var closestNegative: UInt64?
+    public var closestPositive: UInt64?
+    public var distance: Double
+    public var identicalPairs: Int
+}
+
+/// K_F of one run, reusing an earlier run on a sample that differs by a few images.
+///
+/// When the earlier run found no identical cross-label pair and both images of its closest pair
+/// are still in the sample, every cross pair of retained images was already compared, so the
+/// new minimum is the smaller of the earlier distance and the closest pair that involves a new
+/// image: new negatives against all positives, and the other negatives against new positives.
+/// Otherwise the run is measured in full. Either way the result equals a full measurement (ties
+/// between equal distances are broken by row, as in `closestCrossPair`); `exactEvaluations`
+/// counts only the pairs measured now. `keys[row]` must identify an image's content.
+public func labelSharpnessRun(
+    run: Int,
+    negatives: [Int], positives: [Int],
+    features: any FeatureRows,
+    screening: ScreeningProjection,
+    keys: [UInt64],
+    prior: LabelSharpnessRunMemory?
+) -> (LabelSharpnessRun, LabelSharpnessRunMemory) {
+    func remember(_ result: LabelSharpnessRun) -> LabelSharpnessRunMemory {
+        LabelSharpnessRunMemory(
+            negatives: Set(negatives.map { keys[$0] }), positives: Set(positives.map { keys[$0] }),
+            closestNegative: result.rowNegative >= 0 ? keys[result.rowNegative] : nil,
+            closestPositive: result.rowPositive >= 0 ? keys[result.rowPositive] : nil,
+            distance: result.distance, identicalPairs: result.identicalPairs
+        )
+    }
+
+    // Reusable only when the earlier closest pair is still in both sides of the sample.
+    let rowOfKey = Dictionary(negatives.map { (keys[$0], $0) } + positives.map { (keys[$0], $0) }, uniquingKeysWith: { first, _ in first })
+    guard let prior, prior.identicalPairs == 0, prior.distance.isFinite,
+          let negativeKey = prior.closestNegative, let positiveKey = prior.closestPositive,
+          let rowNegative = rowOfKey[negativeKey], let rowPositive = rowOfKey[positiveKey],
+          negatives.contains(rowNegative), positives.contains(rowPositive)
+    else {
+        let result = labelSharpnessRun(run: run, negatives: negatives, positives: positives, features: features, screening: screening)
+        return (result, remember(result))
+    }
+
+    // Pairs that involve a new image: new negatives × all positives, old negatives × new positives.
+    let newNegatives = negatives.filter { !prior.negatives.contains(keys[$0]) }
+    let oldNegatives = negatives.filter { prior.negatives.contains(keys[$0]) }
+    let newPositives = positives.filter { !prior.positives.contains(keys[$0]) }
+    var distance = prior.distance
+    var bestRows = (rowNegative, rowPositive)
+    var identicalPairs = 0
+    var exactEvaluations = 0
+    for (sideA, sideB) in [(newNegatives, positives), (oldNegatives, newPositives)] where !sideA.isEmpty && !sideB.isEmpty {
+        let pair = closestCrossPair(sideA, sideB, features: features, screening: screening)
+        identicalPairs += pair.identicalPairs
+        exactEvaluations += pair.exactEvaluations
+        if pair.distance < distance || (pair.distance == distance && (pair.rowA, pair.rowB) < bestRows) {
+            distance = pair.distance
+            bestRows = (pair.rowA, pair.rowB)
+        }
+    }
+
+    let result = LabelSharpnessRun(
+        run: run,
+        value: distance.isFinite ? 1 / distance : nil,
+        distance: distance,
+        rowNegative: bestRows.0, rowPositive: bestRows.1,
+        identicalPairs: identicalPairs,
+        negatives: negatives.count, positives: positives.count,
+        exactEvaluations: exactEvaluations
+    )
+    return (result, remember(result))
+}

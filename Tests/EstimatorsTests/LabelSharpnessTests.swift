@@ -81,3 +81,35 @@ final class LabelSharpnessTests: XCTestCase {
         XCTAssertEqual(StudentT.quantile(0.5, degreesOfFreedom: 7), 0, accuracy: 1e-10)
     }
 }
+
+final class LabelSharpnessUpdateTests: XCTestCase {
+    func testUpdatedRunEqualsFullRun() {
+        var generator = TestGenerator(state: 77)
+        let matrix = FeatureMatrix(rows: 200, columns: 16)
+        for row in 0..<200 {
+            for column in 0..<16 { matrix.row(row)[column] = Float(generator.unit()) }
+        }
+        let screening = ScreeningProjection(features: matrix, planes: 1, side: 4, block: 2)
+        let keys = (0..<200).map { UInt64($0) &* 0x9E37_79B9 &+ 5 }
+
+        // Earlier sample: negatives 0..<60, positives 100..<160. Later: two negatives and one
+        // positive replaced, some images added on both sides.
+        let (_, memory) = labelSharpnessRun(
+            run: 0, negatives: Array(0..<60), positives: Array(100..<160),
+            features: matrix, screening: screening, keys: keys, prior: nil)
+        XCTAssertFalse([keys[0], keys[1]].contains(memory.closestNegative!), "the update path needs the earlier pair kept")
+        XCTAssertNotEqual(memory.closestPositive, keys[100])
+        let negatives = Array(2..<60) + Array(60..<66)
+        let positives = Array(101..<160) + Array(160..<170)
+
+        let (updated, _) = labelSharpnessRun(
+            run: 0, negatives: negatives, positives: positives,
+            features: matrix, screening: screening, keys: keys, prior: memory)
+        let full = labelSharpnessRun(run: 0, negatives: negatives, positives: positives, features: matrix, screening: screening)
+
+        XCTAssertEqual(updated.distance, full.distance)
+        XCTAssertEqual(updated.rowNegative, full.rowNegative)
+        XCTAssertEqual(updated.rowPositive, full.rowPositive)
+        XCTAssertEqual(updated.identicalPairs, full.identicalPairs)
+    }
+}
