@@ -32,8 +32,8 @@ struct NearDuplicateFindings {
 extension Auditor {
     /// Groups identical preprocessed vectors and splits the removed copies into identical decoded
     /// pixels and images that only became identical through preprocessing.
-    func findDuplicates(_ rows: [Int], features: any FeatureRows, loaded: [LoadedImage]) -> DuplicateFindings {
-        let groups = identicalRowGroups(rows, features: features)
+    func findDuplicates(_ rows: [Int], features: any FeatureRows, loaded: [LoadedImage], hash: ((Int) -> UInt64)? = nil) -> DuplicateFindings {
+        let groups = identicalRowGroups(rows, features: features, hash: hash)
         var removed = Set<Int>()
         var identicalPixels = 0
         for group in groups {
@@ -55,7 +55,7 @@ extension Auditor {
     func findNearDuplicates(
         _ rows: [Int], factor: Double, samples: Int, seed: Int,
         checksums: [UInt64], features: any FeatureRows, screening: ScreeningProjection, planes: Int,
-        cache: PairDistanceCache, threads: Int
+        cache: PairDistanceCache, threads: Int, prior: AuditMemory?, recorder: AuditMemoryRecorder?
     ) -> NearDuplicateFindings {
         var findings = NearDuplicateFindings(
             thresholdFactor: factor, medianNearestNeighborDistance: nil, threshold: nil, sampledImages: 0,
@@ -76,7 +76,13 @@ extension Auditor {
         findings.sampledImages = sample.count
         let table: NeighborTable
         do {
-            table = try exactNearestNeighbors(points: sample, k: 1, features: features, screening: screening, threads: threads, cache: cache)
+            let keys = sample.map { checksums[$0] }
+            let memoryKey = "#median-nearest-neighbour"
+            table = try exactNearestNeighbors(
+                points: sample, k: 1, features: features, screening: screening, threads: threads,
+                cache: cache, keys: keys, prior: prior?.neighbors[memoryKey]
+            )
+            recorder?.record(neighbors: memoryKey, table.memory(keys: keys))
         } catch {
             findings.reason = "the median nearest-neighbour distance is undefined: \(error)"
             return findings

@@ -16,12 +16,19 @@ public final class Auditor {
     let options: AuditOptions
     let cancellation: CancellationFlag
     let progress: AuditProgressHandler?
+    let session: AuditSession?
 
-    public init(store: Store, options: AuditOptions, cancellation: CancellationFlag = CancellationFlag(), progress: AuditProgressHandler? = nil) {
+    /// `session`, when given, keeps what this audit measured and lets it update what an earlier
+    /// audit in the same session measured on the same images and settings.
+    public init(
+        store: Store, options: AuditOptions, cancellation: CancellationFlag = CancellationFlag(),
+        progress: AuditProgressHandler? = nil, session: AuditSession? = nil
+    ) {
         self.store = store
         self.options = options
         self.cancellation = cancellation
         self.progress = progress
+        self.session = session
     }
 
     public func run() throws(AuditError) -> AuditReport {
@@ -122,28 +129,57 @@ public final class Auditor {
         stageStart = Date()
         let paths = listing.images.map(\.file.relativePath)
         let decodedRows = loaded.indices.filter { loaded[$0].decoded }
-        let duplicates = findDuplicates(decodedRows, features: features, loaded: loaded)
+        let checksums = loaded.map { $0.checksum ?? 0 }
+        let sessionKey = [root, labelSource, settings.fingerprint, encodeJSON(parameterSummary(parameters))].joined(separator: "\n")
+        let prior = session?.memory(for: sessionKey)
+        let recorder = session == nil ? nil : AuditMemoryRecorder()
+        var rowHashes: [Int: UInt64] = [:]
+        if session != nil {
+            for row in decodedRows {
+                rowHashes[row] = prior?.rowHashes[checksums[row]] ?? features.rowHash(row)
+            }
+        }
+        let knownHashes = rowHashes
+        let duplicates = findDuplicates(
+            decodedRows, features: features, loaded: loaded, hash: session == nil ? nil : { knownHashes[$0] ?? features.rowHash($0) })
         timings["duplicates"] = Date().timeIntervalSince(stageStart)
 
         // Screening projection shared by every task.
         stageStart = Date()
         let planes = settings.channels == .rgb ? 3 : 1
+        var reusedProjections: [Int: [Float]] = [:]
+        if let prior {
+            for row in decodedRows {
+                if let projection = prior.projections[checksums[row]] { reusedProjections[row] = projection }
+            }
+        }
         let screening = ScreeningProjection(
             features: features, planes: planes, side: settings.resolution,
-            block: ScreeningProjection.blockSide(forSide: settings.resolution), threads: parameters.threads
+            block: ScreeningProjection.blockSide(forSide: settings.resolution), threads: parameters.threads,
+            reuse: reusedProjections, keepUncentred: session != nil
         )
+        if let recorder, let uncentred = screening.uncentred {
+            var projections: [UInt64: [Float]] = [:]
+            var hashes: [UInt64: UInt64] = [:]
+            for row in decodedRows {
+                projections[checksums[row]] = uncentred.rowArray(row)
+                hashes[checksums[row]] = rowHashes[row]
+            }
+            recorder.record(projections: projections, rowHashes: hashes)
+        }
         timings["screening"] = Date().timeIntervalSince(stageStart)
 
         // Near-duplicates among the distinct images.
         stageStart = Date()
         progress?("near-duplicates", 0, 1)
-        let checksums = loaded.map { $0.checksum ?? 0 }
-        let distanceCache = PairDistanceCache()
+        // Keyed by content checksum, so a session can carry exact distances into its next audit.
+        let distanceCache = session?.distanceCache(for: sessionKey) ?? PairDistanceCache()
+        distanceCache.bind(rowKeys: checksums)
         let nearDuplicates = findNearDuplicates(
             decodedRows.filter { !duplicates.removed.contains($0) },
             factor: parameters.nearDuplicateFactor, samples: parameters.nearDuplicateSamples, seed: parameters.seed,
             checksums: checksums, features: features, screening: screening, planes: planes,
-            cache: distanceCache, threads: parameters.threads
+            cache: distanceCache, threads: parameters.threads, prior: prior, recorder: recorder
         )
         timings["near_duplicates"] = Date().timeIntervalSince(stageStart)
 
@@ -153,7 +189,8 @@ public final class Auditor {
             features: features, screening: screening,
             checksums: checksums, paths: paths,
             classNames: listing.images.map(\.className), parameters: parameters,
-            nearDuplicateThreshold: nearDuplicates.threshold, distanceCache: distanceCache
+            nearDuplicateThreshold: nearDuplicates.threshold, distanceCache: distanceCache,
+            prior: prior, recorder: recorder
         )
         var reports: [TaskReport] = []
         var skipped = dropped.map { SkippedTask(name: $0.name, reason: $0.reason) }
@@ -183,7 +220,7 @@ public final class Auditor {
             )
             let conflicts = conflictPairs(duplicates.groups, task: task, paths: paths)
             let (sharpness, _) = measurer.measureLabelSharpness(pools, taskName: task.name, conflicts: conflicts)
-            let (measuredDimension, points) = measurer.measureIntrinsicDimension(pools)
+            let (measuredDimension, points) = measurer.measureIntrinsicDimension(pools, memoryKey: task.name)
             var dimension = measuredDimension
             if nearDuplicates.threshold != nil {
                 // The same estimates with every near-duplicate group reduced to one member.
@@ -193,7 +230,7 @@ public final class Auditor {
                 )
                 var reducedDimension = dimension
                 if reduced.negatives.count != pools.negatives.count || reduced.positives.count != pools.positives.count {
-                    let (measured, reducedPoints) = measurer.measureIntrinsicDimension(reduced)
+                    let (measured, reducedPoints) = measurer.measureIntrinsicDimension(reduced, memoryKey: task.name + "#near-dedup")
                     if reducedPoints != points { reducedDimension = measured }
                 }
                 dimension.mleNearDedup = reducedDimension.mle
@@ -228,6 +265,10 @@ public final class Auditor {
         )
         do {
             try store.finishAudit(id: auditID, status: .done, reportJSON: encodeJSON(report))
+            if let recorder {
+                session?.store(recorder.result, for: sessionKey)
+                distanceCache.prune(keeping: Set(decodedRows.map { checksums[$0] }))
+            }
         } catch {
             throw .storeFailure(error)
         }

@@ -78,7 +78,10 @@ struct FeatureLoader {
 
             // Record images and new cache entries in one transaction.
             try record(batch: batch, outcomes: outcomes, listing: listing)
-            for (position, index) in batch.enumerated() { results[index] = outcomes[position].0 }
+            for (position, index) in batch.enumerated() {
+                results[index] = outcomes[position].0
+                if !results[index].decoded { features.zeroRow(index) }
+            }
             progress?("read", batch.last! + 1, files.count)
             start += batch.count
         }

@@ -43,6 +43,10 @@ struct TaskMeasurer {
     let nearDuplicateThreshold: Double?
     /// Exact distances shared by the neighbour searches of all tasks of this audit.
     let distanceCache: PairDistanceCache
+    /// What an earlier audit of the same images and parameters measured, when a session kept it.
+    let prior: AuditMemory?
+    /// Receives this audit's memory when a session will keep it; nil otherwise.
+    let recorder: AuditMemoryRecorder?
 
     func measureLabelSharpness(_ pools: TaskPools, taskName: String, conflicts: [[String]]) -> (LabelSharpnessReport, LabelSharpnessSummary?) {
         let key = { (run: Int) in StableSampler.streamKey(seed: UInt64(truncatingIfNeeded: parameters.seed), stream: .labelSharpness, run: run) }
@@ -57,10 +61,20 @@ struct TaskMeasurer {
             limitedBy = sample.limitedBy
             perSide = sample.perSide
             guard sample.perSide > 0 else { break }
-            runs.append(labelSharpnessRun(
-                run: run, negatives: sample.sides[0], positives: sample.sides[1],
-                features: features, screening: screening
-            ))
+            if prior == nil && recorder == nil {
+                runs.append(labelSharpnessRun(
+                    run: run, negatives: sample.sides[0], positives: sample.sides[1],
+                    features: features, screening: screening
+                ))
+            } else {
+                let (result, memory) = labelSharpnessRun(
+                    run: run, negatives: sample.sides[0], positives: sample.sides[1],
+                    features: features, screening: screening,
+                    keys: checksums, prior: prior?.labelSharpness[taskName]?[run]
+                )
+                runs.append(result)
+                recorder?.record(task: taskName, run: run, memory)
+            }
         }
 
         var report = LabelSharpnessReport(
@@ -96,7 +110,7 @@ struct TaskMeasurer {
 
     /// Returns the report and the sampled rows, so a caller can tell whether a second call on
     /// reduced pools drew the same sample.
-    func measureIntrinsicDimension(_ pools: TaskPools) -> (IntrinsicDimensionReport, [Int]) {
+    func measureIntrinsicDimension(_ pools: TaskPools, memoryKey: String) -> (IntrinsicDimensionReport, [Int]) {
         let key = StableSampler.streamKey(seed: UInt64(truncatingIfNeeded: parameters.seed), stream: .intrinsicDimension, run: 0)
         let sample = StableSampler.balancedSample(
             sides: [pools.negatives, pools.positives], perSide: parameters.idSamples / 2,
@@ -121,7 +135,12 @@ struct TaskMeasurer {
 
         let table: NeighborTable
         do {
-            table = try exactNearestNeighbors(points: points, k: k, features: features, screening: screening, threads: parameters.threads, cache: distanceCache)
+            let keys = points.map { checksums[$0] }
+            table = try exactNearestNeighbors(
+                points: points, k: k, features: features, screening: screening, threads: parameters.threads,
+                cache: distanceCache, keys: keys, prior: prior?.neighbors[memoryKey]
+            )
+            recorder?.record(neighbors: memoryKey, table.memory(keys: keys))
         } catch {
             return undefined("degenerate dataset: \(error)")
         }

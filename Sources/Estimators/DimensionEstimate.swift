@@ -30,7 +30,7 @@ public struct DimensionEstimate: Sendable, Equatable, Codable {
 }
 
 /// Percentile bootstrap: resamples `count` items with replacement `replicates` times, applies
-/// `statistic` to the multiset of indices, and returns the 2.5th and 97.5th percentiles of the
+/// `statistic` to the multiset of indices (in ascending order), and returns the 2.5th and 97.5th percentiles of the
 /// finite results (Efron & Tibshirani 1993, ch. 13). Returns nil when fewer than half of the
 /// replicates are finite or `replicates` is 0.
 func percentileBootstrap(
@@ -42,9 +42,20 @@ func percentileBootstrap(
     var results: [Double] = []
     results.reserveCapacity(replicates)
     var indices = [Int](repeating: 0, count: count)
+    var multiplicity = [Int](repeating: 0, count: count)
     for _ in 0..<replicates {
-        for position in 0..<count {
-            indices[position] = Int(generator.next() % UInt64(count))
+        // Draw n indices with replacement and hand them over in ascending order (a counting
+        // sort, O(n)), so a statistic on values sorted by index needs no sort of its own.
+        for index in 0..<count { multiplicity[index] = 0 }
+        for _ in 0..<count {
+            multiplicity[Int(generator.next() % UInt64(count))] += 1
+        }
+        var position = 0
+        for index in 0..<count {
+            for _ in 0..<multiplicity[index] {
+                indices[position] = index
+                position += 1
+            }
         }
         let value = statistic(indices)
         if value.isFinite { results.append(value) }

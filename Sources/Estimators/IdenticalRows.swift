@@ -7,10 +7,12 @@ import LinearAlgebra
 /// comparison, so a hash collision never merges distinct vectors. Groups have at least two
 /// members, listed in the order of `rows`; groups are ordered by their first member.
 /// Cost: one pass over the data plus one comparison per member of each group.
-public func identicalRowGroups(_ rows: [Int], features: any FeatureRows) -> [[Int]] {
+///
+/// `hash`, when given, returns each row's `rowHash` from an earlier computation.
+public func identicalRowGroups(_ rows: [Int], features: any FeatureRows, hash: ((Int) -> UInt64)? = nil) -> [[Int]] {
     var buckets: [UInt64: [Int]] = [:]
     for row in rows {
-        buckets[features.rowHash(row), default: []].append(row)
+        buckets[hash?(row) ?? features.rowHash(row), default: []].append(row)
     }
 
     var groups: [[Int]] = []

@@ -49,17 +49,19 @@ public func twoNNDimension(
         return .undefined("TwoNN is undefined: \(ties) of \(n) points have T2 = T1 (tied neighbours)", points: n)
     }
 
-    let value = twoNNFit(ratios, discard: discard)
+    let sortedRatios = ratios.sorted()
+    let value = twoNNFit(sortedRatios, discard: discard, presorted: true)
     let interval = percentileBootstrap(count: n, replicates: bootstrapReplicates, seed: seed) { indices in
-        twoNNFit(indices.map { ratios[$0] }, discard: discard)
+        // Indices arrive ascending, so the resampled ratios are already sorted.
+        twoNNFit(indices.map { sortedRatios[$0] }, discard: discard, presorted: true)
     }
     return .checked(value, interval: interval, points: n, what: "the TwoNN dimension")
 }
 
 /// Least-squares slope through the origin of −log(1 − i/n) on log μ₍ᵢ₎ over the kept ratios;
 /// NaN when the kept ratios are all 1.
-func twoNNFit(_ ratios: [Double], discard: TwoNNDiscard) -> Double {
-    let sorted = ratios.sorted()
+func twoNNFit(_ ratios: [Double], discard: TwoNNDiscard, presorted: Bool = false) -> Double {
+    let sorted = presorted ? ratios : ratios.sorted()
     let n = sorted.count
     let kept = min(n - 1, max(1, discard.kept(of: n)))
     var sxy = 0.0

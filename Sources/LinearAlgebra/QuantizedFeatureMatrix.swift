@@ -24,8 +24,9 @@ public final class QuantizedFeatureMatrix: FeatureRows, @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         let count = max(1, rows * columns)
+        // Left uninitialised, because zero-filling hundreds of megabytes is wasted work when every
+        // row is written: the filler must call `setRow` or `zeroRow` for each row before reading.
         storage = UnsafeMutablePointer<UInt16>.allocate(capacity: count)
-        storage.initialize(repeating: 0, count: count)
     }
 
     deinit {
@@ -41,6 +42,11 @@ public final class QuantizedFeatureMatrix: FeatureRows, @unchecked Sendable {
     public func setRow(_ index: Int, _ values: [UInt16]) {
         precondition(values.count == columns, "row length \(values.count) != columns \(columns)")
         values.withUnsafeBufferPointer { row(index).update(from: $0.baseAddress!, count: columns) }
+    }
+
+    /// Sets row `index` to zeros (for rows without an image, such as unreadable files).
+    public func zeroRow(_ index: Int) {
+        row(index).update(repeating: 0, count: columns)
     }
 
     public func squaredDistance(_ a: Int, _ b: Int) -> Double {

@@ -23,13 +23,21 @@ public final class ScreeningProjection: @unchecked Sendable {
     public let block: Int
     /// Relative rounding margin: bounds the `Float` SGEMM error of ‖a‖² + ‖b‖² − 2a·b.
     public let marginFactor: Double
+    /// The projected rows before centring, kept when `keepUncentred` is set so a later
+    /// projection can reuse them.
+    public let uncentred: FeatureMatrix?
 
     /// Projects every row of `features`, viewed as `planes` square planes of `side` × `side`
     /// pixels, onto blocks of `block` × `block` pixels.
     ///
     /// Cost: one pass over the features (rows × columns reads) and rows × projected columns
     /// writes; runs on `threads` threads.
-    public init(features: any FeatureRows, planes: Int, side: Int, block: Int, threads: Int = 2) {
+    /// `reuse` maps a row to its uncentred projection from an earlier call with the same layout;
+    /// those rows are copied instead of projected.
+    public init(
+        features: any FeatureRows, planes: Int, side: Int, block: Int, threads: Int = 2,
+        reuse: [Int: [Float]] = [:], keepUncentred: Bool = false
+    ) {
         precondition(planes * side * side == features.columns, "planes × side² must equal the row length")
         precondition(block >= 1, "block side must be at least 1")
         let blocksPerSide = (side + block - 1) / block
@@ -47,6 +55,10 @@ public final class ScreeningProjection: @unchecked Sendable {
             defer { source.deallocate() }
             let end = min(rowCount, (chunkIndex + 1) * chunk)
             for rowIndex in (chunkIndex * chunk)..<end {
+                if let earlier = reuse[rowIndex], earlier.count == projectedColumns {
+                    output.setRow(rowIndex, earlier)
+                    continue
+                }
                 features.copyRow(rowIndex, to: source)
                 for index in sums.indices { sums[index] = 0 }
                 for plane in 0..<planes {
@@ -79,6 +91,8 @@ public final class ScreeningProjection: @unchecked Sendable {
                 }
             }
         }
+
+        uncentred = keepUncentred ? FeatureMatrix(gathering: Array(0..<rowCount), from: output) : nil
 
         // Centre on the mean projected vector.
         var mean = [Double](repeating: 0, count: projectedColumns)

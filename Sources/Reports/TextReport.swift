@@ -17,7 +17,7 @@ public enum TextReport {
         lines.append("preprocessing: \(p.resolution)x\(p.resolution) \(p.channels), \(p.normalize), fingerprint \(p.fingerprint)")
         let parameters = report.parameters
         lines.append("K_F: \(parameters.runs) runs of up to \(parameters.samples) images; d_data: up to \(parameters.idSamples) images, "
-            + "k = \(parameters.neighbors), MLE divisor \(parameters.mleDivisor), TwoNN discard \(parameters.twonnDiscard)")
+            + "k = \(parameters.neighbors), MLE divisor \(parameters.mleDivisor), TwoNN discards \(twoNNDiscardText(report))")
         lines.append("")
 
         // Leakage first: it invalidates any test result measured on these splits.
@@ -166,6 +166,13 @@ public enum TextReport {
 
     static func describe(_ group: ImageGroupReport) -> String {
         zip(group.paths, group.splits).map { "\($0) [\($1 ?? "no split")]" }.joined(separator: ", ")
+    }
+
+    /// "the largest 10% of ratios" or "the largest ratio", from the first task's TwoNN setting.
+    static func twoNNDiscardText(_ report: AuditReport) -> String {
+        if report.parameters.twonnDiscard == "largest" { return "the largest ratio" }
+        let fraction = report.tasks.lazy.compactMap(\.intrinsicDimension.twonn.discardFraction).first ?? 0.1
+        return "the largest \(String(format: "%g", fraction * 100))% of ratios"
     }
 
     static func format(_ value: Double) -> String {

@@ -7,7 +7,7 @@ import Foundation
 //  1. A root has at most one `queued` job (partial unique index `jobs_one_queued_per_root`), so a burst of file
 //     changes coalesces into one re-audit. A root may have one `queued` and one `running` job at once: changes
 //     seen while an audit runs need another audit after it.
-//  2. `attempts` counts the starts of a job: `claimNextJob` and `requeueInterruptedJobs` increment it.
+//  2. `attempts` counts the starts of a job: `claimNextJob` increments it; requeueing does not.
 //  3. A `failed` job has an error text.
 
 /// State of a daemon job.
@@ -155,7 +155,9 @@ extension Store {
                 [.real(now)]
             )
             return try connection.run(
-                "UPDATE jobs SET state = 'queued', attempts = attempts + 1, updated_at = ? WHERE state = 'running'",
+                // The attempt count rises when the job is claimed again, not here, so one
+                // interruption costs one attempt.
+                "UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = 'running'",
                 [.real(now)]
             )
         }

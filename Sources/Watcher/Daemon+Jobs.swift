@@ -42,7 +42,7 @@ extension Daemon {
         let options = settings.makeOptions(job)
         logger.info("audit.start", [("job_id", job.id), ("root", job.root), ("attempt", job.attempts)])
         do {
-            let report = try Auditor(store: store, options: options, cancellation: cancellation).run()
+            let report = try Auditor(store: store, options: options, cancellation: cancellation, session: session).run()
             let duration = Date().timeIntervalSince(started)
             let datasetID = recordSuccess(job, report: report)
             busyRetries[job.root] = nil

@@ -52,6 +52,8 @@ public final class Daemon: @unchecked Sendable {
     let store: Store
     let settings: DaemonSettings
     let logger: EventLogger
+    /// Measurements of earlier re-audits, so a re-audit after a small change updates them.
+    let session = AuditSession()
     /// Called on the worker thread after each finished re-audit.
     public var onAuditFinished: (@Sendable (AuditFinished) -> Void)?
 

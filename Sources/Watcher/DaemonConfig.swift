@@ -67,8 +67,11 @@ public struct DaemonConfig: Sendable, Equatable {
         } catch {
             throw .invalidConfig(path: path, key: nil, message: "cannot read the file: \(error.localizedDescription)")
         }
-        let base = (path as NSString).deletingLastPathComponent
-        return try parse(data, path: path, baseDirectory: base.isEmpty ? "." : base)
+        // Relative paths in the file become absolute here, because jobs store them and a restarted
+        // daemon may run from another working directory.
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let base = (absolute as NSString).deletingLastPathComponent
+        return try parse(data, path: path, baseDirectory: base.isEmpty ? "/" : base)
     }
 
     /// Parses a configuration document; `path` only names the file in errors.

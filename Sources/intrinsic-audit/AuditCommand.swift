@@ -89,7 +89,8 @@ func installInterruptHandler(_ cancellation: CancellationFlag) -> DispatchSource
     let handler: @Sendable () -> Void = {
         if cancellation.isCancelled {
             FileHandle.standardError.write(Data("\nintrinsic-audit: interrupted again, exiting now\n".utf8))
-            exit(130)
+            // _exit, not exit: exit runs atexit handlers that wait for the busy worker threads.
+            _exit(130)
         }
         cancellation.cancel()
         FileHandle.standardError.write(Data("\nintrinsic-audit: stopping after the current step; completed work is kept (press Ctrl-C again to exit at once)\n".utf8))

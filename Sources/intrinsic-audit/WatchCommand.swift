@@ -46,7 +46,8 @@ func installStopHandler(_ stop: @escaping @Sendable () -> Void) -> [DispatchSour
         source.setEventHandler {
             if received.increment() > 1 {
                 FileHandle.standardError.write(Data("intrinsic-audit: second stop signal, exiting now\n".utf8))
-                exit(130)
+                // _exit, not exit: exit runs atexit handlers that wait for the busy worker threads.
+                _exit(130)
             }
             stop()
         }

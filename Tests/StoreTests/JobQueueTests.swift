@@ -51,7 +51,7 @@ final class JobQueueTests: XCTestCase {
 
         XCTAssertEqual(moved, 1)
         XCTAssertEqual(try store.job(id: runningA.id)?.state, .queued)
-        XCTAssertEqual(try store.job(id: runningA.id)?.attempts, 2)
+        XCTAssertEqual(try store.job(id: runningA.id)?.attempts, 1, "requeueing does not count an attempt")
         XCTAssertEqual(try store.job(id: runningB.id)?.state, .failed, "the queued job of /data/b covers it")
         XCTAssertEqual(try store.job(id: queuedB.job.id)?.state, .queued)
     }
