@@ -17,7 +17,7 @@ public final class AuditSession: @unchecked Sendable {
 
     public init() {}
 
-    /// The exact-distance cache of audits with this key, kept across them.
+    /// Returns the exact-distance cache kept across the audits with this key.
     func distanceCache(for key: String) -> PairDistanceCache {
         lock.lock()
         defer { lock.unlock() }
@@ -40,7 +40,7 @@ public final class AuditSession: @unchecked Sendable {
     }
 }
 
-/// What one audit measured, by task, in the form the next audit can update.
+/// Measurements of one audit, by task, in the form the next audit can update.
 struct AuditMemory: Sendable {
     /// Task name → memory of each K_F run, by run index.
     var labelSharpness: [String: [Int: LabelSharpnessRunMemory]] = [:]
