@@ -13,7 +13,7 @@ enum ProgressBar {
             let width = 30
             let filled = total > 0 ? min(width, completed * width / total) : width
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            let line = "\r\(stage.padding(toLength: 7, withPad: " ", startingAt: 0)) [\(bar)] \(completed)/\(total)"
+            let line = "\r\(stage.padding(toLength: 15, withPad: " ", startingAt: 0)) [\(bar)] \(completed)/\(total)"
             lock.lock()
             drawn = true
             FileHandle.standardError.write(Data(line.utf8))
