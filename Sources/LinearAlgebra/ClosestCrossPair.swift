@@ -69,8 +69,16 @@ public func closestCrossPair(
         }
     }
 
-    // Phase 1: measure pairs in order of smallest bound until one is at a distance above zero.
+    // Phase 1: every pair whose bound is 0, in one pass. Identical vectors always land here,
+    // because the rounding margin covers the SGEMM error of their zero distance, so phase 2
+    // never meets them and the identical-pair count is exact.
     var measured = Set<Int>()
+    for index in bounds.indices where bounds[index] == 0 {
+        measured.insert(index)
+        measure(index)
+    }
+
+    // Then pairs in order of smallest bound until one is at a distance above zero.
     while result.distance == .infinity && measured.count < bounds.count {
         var smallest = -1
         var smallestBound = Double.infinity

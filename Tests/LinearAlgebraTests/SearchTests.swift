@@ -56,6 +56,19 @@ final class SearchTests: XCTestCase {
         XCTAssertEqual(result.identicalPairs, 4)
     }
 
+    func testManyIdenticalCrossPairsAreCountedInOnePass() {
+        // 150 × 150 cross pairs, all identical: every pair is measured once and counted.
+        let matrix = FeatureMatrix(rows: 300, columns: 16)
+        for row in 0..<300 { matrix.setRow(row, (0..<16).map { Float($0) / 16 }) }
+        let projection = ScreeningProjection(features: matrix, planes: 1, side: 4, block: 2)
+
+        let result = closestCrossPair(Array(0..<150), Array(150..<300), features: matrix, screening: projection)
+
+        XCTAssertEqual(result.distance, .infinity)
+        XCTAssertEqual(result.identicalPairs, 22_500)
+        XCTAssertEqual(result.exactEvaluations, 22_500)
+    }
+
     func testNearestNeighborsMatchBruteForce() throws {
         let side = 12
         let matrix = randomImages(rows: 80, side: side, seed: 9)
