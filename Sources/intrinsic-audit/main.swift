@@ -48,6 +48,9 @@ func runMain() -> Int32 {
             return 0
         case "audit", "report", "cache", "watch", "serve":
             return try runMainCommand(command, arguments)
+        case "bench":
+            // Kernel timings for scripts/bench/run.sh; deliberately absent from the top-level help.
+            return try BenchCommand.run(arguments)
         default:
             let known = ["audit", "report", "cache", "watch", "serve"]
             let closest = known.min { editDistance(command, $0) < editDistance(command, $1) }!
