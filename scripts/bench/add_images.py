@@ -3,7 +3,7 @@
 Copies COUNT randomly chosen JPEG files of FOLDER (seeded by TAG) with Gaussian noise (sigma 2
 grey levels) as new files in the same subfolders, named "added-TAG-NNN-<original name>" so that
 filename rules still see the original label. Each file is written under a dot name and renamed
-into place, so a watching daemon sees one complete file per image.
+into place, so a watching daemon gets one IN_MOVED_TO event per complete file.
 
 Usage: python add_images.py FOLDER COUNT TAG
 """
