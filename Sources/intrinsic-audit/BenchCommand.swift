@@ -126,11 +126,15 @@ enum BenchCommand {
     /// Decodes every JPEG and PNG file of `folder` on `threads` threads and reports images per
     /// second. Files that fail to decode are counted, not fatal.
     static func measureDecoding(folder: String, resolution: Int, threads: Int) throws -> [String: Any] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure("folder not found: \(folder); pass a folder of JPEG or PNG files with --folder")
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
-            throw CommandFailure("cannot list folder \(folder): \(error.localizedDescription); pass a readable folder of images with --folder")
+            throw CommandFailure("cannot list folder \(folder): \(error.localizedDescription); check its permissions")
         }
         let paths = names
             .filter { ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased()) }
