@@ -59,7 +59,7 @@ func runMain() -> Int32 {
         }
     } catch let error as UsageError {
         printError(error.message)
-        let helpCommand = ["audit", "report", "cache", "watch", "serve"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
+        let helpCommand = ["audit", "report", "cache", "watch", "serve", "bench"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
         FileHandle.standardError.write(Data("Usage: \(error.usage)\nSee '\(helpCommand)'.\n".utf8))
         return 64
     } catch let AuditError.cancelled(auditID) {
