@@ -171,12 +171,24 @@ public func exactNearestNeighbors(
                 }
                 candidates = n
             }
-            order[0..<candidates].sort()
+            // Visit candidates in ascending key order. Usually only a few times k are visited,
+            // so sort a leading block chosen by partial selection, and sort the rest only if
+            // the walk reaches it.
+            var sortedEnd = min(candidates, 8 * k + 8)
+            selectSmallest(&order, count: sortedEnd, in: 0..<candidates)
+            order[0..<sortedEnd].sort()
 
             // Keep the k smallest exact distances above zero, ascending.
             var identical = 0
             var evaluations = 0
-            for key in order[0..<candidates] {
+            var next = 0
+            while next < candidates {
+                if next == sortedEnd {
+                    order[sortedEnd..<candidates].sort()
+                    sortedEnd = candidates
+                }
+                let key = order[next]
+                next += 1
                 let j = Int(key & 0xFFFF_FFFF)
                 if j == i { continue }
                 if bestDistances.count == k && Double(bounds[j]) >= bestDistances[k - 1] * bestDistances[k - 1] {
@@ -239,4 +251,34 @@ public func exactNearestNeighbors(
 func roundedDown(_ value: Double) -> Float {
     let rounded = Float(value)
     return Double(rounded) > value ? rounded.nextDown : rounded
+}
+
+/// Rearranges `values[range]` so that its `count` smallest elements come first (in no particular
+/// order) and every later element is at least as large: Hoare quickselect, expected O(n).
+func selectSmallest(_ values: inout [UInt64], count: Int, in range: Range<Int>) {
+    var low = range.lowerBound
+    var high = range.upperBound - 1
+    let target = range.lowerBound + count - 1
+    guard count > 0, count < range.count else { return }
+    while low < high {
+        let pivot = values[low + (high - low) / 2]
+        var i = low
+        var j = high
+        while i <= j {
+            while values[i] < pivot { i += 1 }
+            while values[j] > pivot { j -= 1 }
+            if i <= j {
+                values.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
+        }
+        if target <= j {
+            high = j
+        } else if target >= i {
+            low = i
+        } else {
+            return
+        }
+    }
 }

@@ -132,3 +132,16 @@ final class NeighborUpdateTests: XCTestCase {
         XCTAssertLessThan(updated.exactEvaluations, full.exactEvaluations, "kept rows only meet the new points")
     }
 }
+
+final class PartialSelectionTests: XCTestCase {
+    func testSmallestElementsComeFirst() {
+        var generator = TestGenerator(state: 5)
+        for count in [1, 7, 50, 199] {
+            var values = (0..<200).map { _ in generator.next() % 1000 }
+            let expected = values.sorted().prefix(count)
+            selectSmallest(&values, count: count, in: 0..<200)
+            XCTAssertEqual(values.prefix(count).sorted(), Array(expected), "count \(count)")
+            XCTAssertLessThanOrEqual(values.prefix(count).max()!, values.dropFirst(count).min()!, "count \(count)")
+        }
+    }
+}
