@@ -53,7 +53,7 @@ public struct NeighborMemory: Sendable {
 }
 
 extension NeighborTable {
-    /// The lists of this table keyed by `keys[i]`, the key of the i-th point.
+    /// Returns the lists of this table keyed by `keys[i]`, the key of the i-th point.
     public func memory(keys: [UInt64]) -> NeighborMemory {
         var lists: [UInt64: NeighborList] = [:]
         for i in 0..<count {
@@ -69,7 +69,7 @@ extension NeighborTable {
 ///
 /// Method: one SGEMM of the screening projections gives lower bounds ℓ(i, j) ≤ ‖x_i − x_j‖
 /// for all pairs. For each point the other points are visited in ascending order of bound and
-/// measured exactly; the visit stops once k distances above zero are known and the next bound
+/// measured exactly. The visit stops once k distances above zero are known and the next bound
 /// reaches the k-th of them. The result is therefore identical to a brute-force exact search
 /// (ties between equal distances are broken by position).
 ///

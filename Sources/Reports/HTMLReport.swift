@@ -10,7 +10,7 @@ import Foundation
 /// decoded from `dataset.root` joined with each relative path when the report is rendered, so a
 /// moved or deleted file shows a placeholder box with the reason.
 ///
-/// The markup is also well-formed XML (see `Markup`), and the report holds no patient
+/// The markup is also well-formed XML (see `Markup`), and the report contains no patient
 /// attributes: only paths, class and split names, and (for leakage) patient ids, which
 /// `--redact-paths` replaces.
 public enum HTMLReport {
@@ -74,7 +74,7 @@ public enum HTMLReport {
     }
 }
 
-/// What every section renderer needs: the report, the path redaction and the thumbnails.
+/// Inputs of every section renderer: the report, the path redaction and the thumbnails.
 final class HTMLReportContext {
     let report: AuditReport
     let presentation: ReportPresentation
