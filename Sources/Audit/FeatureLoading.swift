@@ -27,8 +27,8 @@ struct LoadedImage: Sendable {
 ///
 /// Every file is read and checksummed on every audit. A cached vector is used only when the
 /// file's path, size, modification time and content checksum and the preprocessing fingerprint
-/// all match the stored ones, so a file rewritten with its old size and timestamp (as `cp -p` or
-/// `rsync -t` can leave it) is decoded again. Each batch is committed in one transaction, so an
+/// all match the stored ones. So a file rewritten with its old size and timestamp (as `cp -p`
+/// or `rsync -t` can leave it) is decoded again. Each batch is committed in one transaction, so an
 /// interrupted audit keeps the batches it finished. Unreadable files are recorded in the store
 /// with the reason and skipped; they never stop the audit.
 struct FeatureLoader {
@@ -88,7 +88,7 @@ struct FeatureLoader {
         return results
     }
 
-    /// The stored record whose cached vector may be reused for `file`, pending the checksum test.
+    /// Returns the stored record whose cached vector may serve `file`, pending the checksum test.
     private func cacheRecord(for file: ScannedFile, known: [String: ImageRecord]) -> ImageRecord? {
         guard let record = known[file.relativePath], record.id != nil, record.status == .ok,
               record.size == file.size, record.mtimeNs == file.mtimeNs,
@@ -134,9 +134,8 @@ struct FeatureLoader {
     }
 
     /// Reads and checksums `files` on `threads` threads. A file whose checksum matches its
-    /// `reusable` record is marked `fromCache` and not decoded; every other file is preprocessed
-    /// and its vector written to its row. Returns, per file, the outcome and the quantised vector
-    /// to cache.
+    /// `reusable` record is marked `fromCache` and not decoded. Every other file is preprocessed
+    /// and its codes are written to its row. Returns, per file, the outcome and the codes to cache.
     private func readAndDecode(
         _ files: [ScannedFile], rows: [Int], into features: QuantizedFeatureMatrix, reusable: [ImageRecord?]
     ) -> [(LoadedImage, [UInt16]?)] {
@@ -162,9 +161,8 @@ struct FeatureLoader {
                     return
                 }
                 let image = try preprocessor.preprocess(data: bytes, path: file.relativePath)
-                let quantized = quantizeUnitInterval(image.vector)
-                features.setRow(rows[position], quantized)
-                vectors[position] = quantized
+                features.setRow(rows[position], image.quantized)
+                vectors[position] = image.quantized
                 outcome.decoded = true
                 outcome.isConstant = image.isConstant
                 outcome.pixelChecksum = image.pixelChecksum

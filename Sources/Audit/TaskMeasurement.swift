@@ -61,20 +61,14 @@ struct TaskMeasurer {
             limitedBy = sample.limitedBy
             perSide = sample.perSide
             guard sample.perSide > 0 else { break }
-            if prior == nil && recorder == nil {
-                runs.append(labelSharpnessRun(
-                    run: run, negatives: sample.sides[0], positives: sample.sides[1],
-                    features: features, screening: screening
-                ))
-            } else {
-                let (result, memory) = labelSharpnessRun(
-                    run: run, negatives: sample.sides[0], positives: sample.sides[1],
-                    features: features, screening: screening,
-                    keys: checksums, prior: prior?.labelSharpness[taskName]?[run]
-                )
-                runs.append(result)
-                recorder?.record(task: taskName, run: run, memory)
-            }
+            // Without an earlier run this is a full measurement; the memory is kept only in a session.
+            let (result, memory) = labelSharpnessRun(
+                run: run, negatives: sample.sides[0], positives: sample.sides[1],
+                features: features, screening: screening,
+                keys: checksums, prior: prior?.labelSharpness[taskName]?[run]
+            )
+            runs.append(result)
+            recorder?.record(task: taskName, run: run, memory)
         }
 
         var report = LabelSharpnessReport(

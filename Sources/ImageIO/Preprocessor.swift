@@ -4,6 +4,9 @@ public struct PreprocessedImage: Sendable {
     /// one plane for grey, R then G then B for rgb. Each value is a multiple of 1/65535
     /// (see `Preprocessor`).
     public var vector: [Float]
+    /// The same values as 16-bit codes q = round(v · 65535), the form the feature cache stores;
+    /// `vector` is q / 65535.
+    public var quantized: [UInt16]
     /// Whether all decoded samples were equal (min == max before normalisation). The vector is
     /// then all zeros under `.minmax`, and the constant v / (2^b - 1) under `.bitdepth`.
     public var isConstant: Bool
@@ -24,9 +27,10 @@ public struct PreprocessedImage: Sendable {
 
     public init(
         vector: [Float], isConstant: Bool, format: ImageFormat, sourceWidth: Int, sourceHeight: Int, bitDepth: Int,
-        significantBits: Int, jpegScaleDenominator: Int, pixelChecksum: UInt64 = 0
+        significantBits: Int, jpegScaleDenominator: Int, pixelChecksum: UInt64 = 0, quantized: [UInt16]? = nil
     ) {
         self.pixelChecksum = pixelChecksum
+        self.quantized = quantized ?? quantizeUnitInterval(vector)
         self.vector = vector
         self.isConstant = isConstant
         self.format = format
@@ -113,13 +117,13 @@ public struct Preprocessor: Sendable {
             decoded = try decodePNG(data, header: header, mode: settings.channels, path: path)
         }
 
-        // Resample, normalise, quantise.
-        let vector = makeVector(decoded)
+        // Resample, normalise, quantise once; the Float vector is decoded from the codes.
+        let quantized = quantizeUnitInterval(makeVector(decoded))
         return PreprocessedImage(
-            vector: roundToQuantizationGrid(vector), isConstant: decoded.isConstant,
+            vector: dequantizeUnitInterval(quantized), isConstant: decoded.isConstant,
             format: format, sourceWidth: width, sourceHeight: height, bitDepth: decoded.bitDepth,
             significantBits: decoded.significantBits, jpegScaleDenominator: denominator,
-            pixelChecksum: decodedPixelChecksum(decoded))
+            pixelChecksum: decodedPixelChecksum(decoded), quantized: quantized)
     }
 
     /// Resamples every plane to the target square and normalises, before quantisation.

@@ -12,11 +12,6 @@ public func dequantizeUnitInterval(_ q: [UInt16]) -> [Float] {
     q.map(dequantizeUnitValue)
 }
 
-/// dequantizeUnitInterval(quantizeUnitInterval(v)) in one pass, with the same per-value operations.
-func roundToQuantizationGrid(_ v: [Float]) -> [Float] {
-    mapFloats(v) { dequantizeUnitValue(quantizeUnitValue($0)) }
-}
-
 /// `values.map(transform)` as a loop over uninitialised storage, which avoids the per-element
 /// append of Array.map on this hot path.
 @inline(__always)
