@@ -1,12 +1,12 @@
 /// An intrinsic-dimension estimate with its bootstrap interval, or the reason it is undefined.
 ///
-/// Invariant: `value`, `ciLow` and `ciHigh` are finite and positive whenever present; an
+/// Invariant: `value`, `ciLow` and `ciHigh` are finite and positive whenever present. An
 /// estimator that would produce 0, NaN or ∞ returns `value == nil` with a `reason` instead.
 public struct DimensionEstimate: Sendable, Equatable, Codable {
     public var value: Double?
     public var ciLow: Double?
     public var ciHigh: Double?
-    /// Why `value` is nil; nil when the estimate is defined.
+    /// Reason `value` is nil; nil when the estimate is defined.
     public var reason: String?
     /// Number of points the estimate used.
     public var points: Int

@@ -67,7 +67,7 @@ public struct LabelSharpnessSummary: Sendable {
     }
 }
 
-/// What an earlier K_F run found, by stable image keys, for updating the run after a change.
+/// Result of an earlier K_F run, by stable image keys, for updating the run after a change.
 public struct LabelSharpnessRunMemory: Sendable {
     public var negatives: Set<UInt64>
     public var positives: Set<UInt64>
@@ -80,10 +80,10 @@ public struct LabelSharpnessRunMemory: Sendable {
 
 /// K_F of one run, reusing an earlier run on a sample that differs by a few images.
 ///
-/// When the earlier run found no identical cross-label pair and both images of its closest pair
-/// are still in the sample, every cross pair of retained images was already compared, so the
-/// new minimum is the smaller of the earlier distance and the closest pair that involves a new
-/// image: new negatives against all positives, and the other negatives against new positives.
+/// Suppose the earlier run found no identical cross-label pair and both images of its closest
+/// pair are still in the sample. Then every cross pair of retained images was already compared.
+/// The new minimum is the smaller of the earlier distance and the closest pair that involves a
+/// new image: new negatives against all positives, and the other negatives against new positives.
 /// Otherwise the run is measured in full. Either way the result equals a full measurement (ties
 /// between equal distances are broken by row, as in `closestCrossPair`); `exactEvaluations`
 /// counts only the pairs measured now. `keys[row]` must identify an image's content.

@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// Which ratios μ = T₂/T₁ the TwoNN fit leaves out.
+/// Rule for the ratios μ = T₂/T₁ that the TwoNN fit leaves out.
 public enum TwoNNDiscard: Sendable, Equatable, Codable {
     /// Drop the largest fraction of ratios (default 0.1, as in Facco et al. 2017 and
     /// scikit-dimension): keep the ⌊n · (1 − fraction)⌋ smallest.
@@ -24,8 +24,8 @@ public enum TwoNNDiscard: Sendable, Equatable, Codable {
 /// −log(1 − F) = d · log μ is fitted by least squares through the origin on the kept ratios:
 /// d = Σ xᵢyᵢ / Σ xᵢ², x = log μ, y = −log(1 − i/n). Needs neighbour tables with k ≥ 2.
 /// Ties: when more than half of the ratios equal 1 (points whose first two neighbours are
-/// equidistant, as on lattices or heavily duplicated data) the estimate is reported undefined,
-/// not as a number, because the slope is then driven by the ties rather than by the data.
+/// equidistant, as on lattices or heavily duplicated data), the estimate is reported undefined.
+/// The slope would then be driven by the ties rather than by the data.
 /// Interval: percentile bootstrap over points (the μ values are resampled and the fit redone).
 ///
 /// Cost: O(n log n) after the neighbour search.

@@ -9,9 +9,9 @@ public protocol FeatureRows: AnyObject, Sendable {
     func squaredDistance(_ a: Int, _ b: Int) -> Double
     /// Writes row `index` as `columns` Float values to `destination`.
     func copyRow(_ index: Int, to destination: UnsafeMutablePointer<Float>)
-    /// Whether rows `a` and `b` hold bit-identical values.
+    /// Returns whether rows `a` and `b` contain bit-identical values.
     func rowsEqual(_ a: Int, _ b: Int) -> Bool
-    /// A 64-bit hash of row `index`'s bits, equal for equal rows (for bucketing only).
+    /// Returns a 64-bit hash of row `index`'s bits, equal for equal rows (for bucketing only).
     func rowHash(_ index: Int) -> UInt64
 }
 

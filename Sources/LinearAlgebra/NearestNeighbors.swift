@@ -73,9 +73,9 @@ extension NeighborTable {
 /// reaches the k-th of them. The result is therefore identical to a brute-force exact search
 /// (ties between equal distances are broken by position).
 ///
-/// Update: with `keys` (a stable key per point) and `prior` (the memory of an earlier search
-/// with the same k), a point whose earlier k neighbours are all still present keeps them and is
-/// compared only with the points that are new; every other point is searched in full. Because
+/// Update: `keys` gives a stable key per point and `prior` the memory of an earlier search with
+/// the same k. A point whose earlier k neighbours are all still present keeps them and is
+/// compared only with the points that are new. Every other point is searched in full. Because
 /// the earlier neighbours were the k nearest among a set that contained every point still
 /// present except the new ones, the merged list equals a full search. Only the new comparisons
 /// are screened and counted.

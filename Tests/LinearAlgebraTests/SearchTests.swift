@@ -56,7 +56,7 @@ final class SearchTests: XCTestCase {
         XCTAssertEqual(result.identicalPairs, 4)
     }
 
-    func testManyIdenticalCrossPairsAreCountedInOnePass() {
+    func testIdenticalCrossPairsCountedOnce() {
         // 150 × 150 cross pairs, all identical: every pair is measured once and counted.
         let matrix = FeatureMatrix(rows: 300, columns: 16)
         for row in 0..<300 { matrix.setRow(row, (0..<16).map { Float($0) / 16 }) }

@@ -89,8 +89,13 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(job.state, .done)
         XCTAssertEqual(job.attempts, 2, "claimed once before the kill and once after the restart")
         XCTAssertNotNil(job.auditID)
-        XCTAssertTrue(running.logs.lines.contains { $0.contains("event=jobs.resume") && $0.contains("requeued_running=1") })
-        XCTAssertTrue(running.logs.lines.contains { $0.contains("event=audit.done") && $0.contains("audit_id=") && $0.contains("dataset_id=") })
+        let resume = running.logs.lines.first { $0.contains("event=jobs.resume") }
+        XCTAssertNotNil(resume, "a jobs.resume line is logged")
+        XCTAssertTrue(resume?.contains("requeued_running=1") == true, resume ?? "")
+        let done = running.logs.lines.first { $0.contains("event=audit.done") }
+        XCTAssertNotNil(done, "an audit.done line is logged")
+        XCTAssertTrue(done?.contains("audit_id=") == true, done ?? "")
+        XCTAssertTrue(done?.contains("dataset_id=") == true, done ?? "")
     }
 
     func testDeletedFileSupersedesAudits() throws {
