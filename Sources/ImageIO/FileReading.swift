@@ -8,7 +8,7 @@ import Darwin
 ///
 /// Errors are `.unreadable` with the failing call and strerror(errno) text, for example
 /// `"open failed: No such file or directory"`.
-func readWholeFile(atPath path: String) throws(ImageIOError) -> [UInt8] {
+public func readWholeFile(atPath path: String) throws(ImageIOError) -> [UInt8] {
     func failure(_ call: String) -> ImageIOError {
         ImageIOError(kind: .unreadable, path: path, detail: "\(call) failed: \(String(cString: strerror(errno)))")
     }
