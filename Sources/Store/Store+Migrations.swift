@@ -77,7 +77,57 @@ extension Store {
         Migration(name: "create tables", sql: schemaVersion1),
         Migration(name: "add decoded pixel checksums", sql: schemaVersion2),
         Migration(name: "add daemon jobs, watched roots and superseded audits", sql: schemaVersion3),
+        Migration(name: "add training observations and scaling results", sql: schemaVersion4),
     ]
+
+    // Test results of trainings (one row per task, model, seed and training-set size) and the scaling-law fits
+    // and ranking verdicts computed from them. Dictionaries are JSON objects of finite numbers. K_F and d_data
+    // are copied from the audit at training time, so an observation stays usable after that audit is deleted.
+    private static let schemaVersion4 = """
+        CREATE TABLE observations (
+            id INTEGER PRIMARY KEY,
+            dataset TEXT NOT NULL CHECK (dataset <> ''),
+            task TEXT NOT NULL CHECK (task <> ''),
+            model TEXT NOT NULL CHECK (model <> ''),
+            seed INTEGER NOT NULL,
+            n INTEGER NOT NULL CHECK (n > 0),
+            test_loss REAL NOT NULL CHECK (test_loss >= 0 AND test_loss <= \(finiteCheck)),
+            test_accuracy REAL CHECK (test_accuracy IS NULL OR (test_accuracy >= 0 AND test_accuracy <= 1)),
+            test_auc REAL CHECK (test_auc IS NULL OR (test_auc >= 0 AND test_auc <= 1)),
+            fgsm_penalty TEXT NOT NULL CHECK (json_valid(fgsm_penalty)),
+            d_repr TEXT NOT NULL CHECK (json_valid(d_repr)),
+            k_f REAL CHECK (k_f IS NULL OR abs(k_f) <= \(finiteCheck)),
+            k_f_low REAL CHECK (k_f_low IS NULL OR abs(k_f_low) <= \(finiteCheck)),
+            k_f_high REAL CHECK (k_f_high IS NULL OR abs(k_f_high) <= \(finiteCheck)),
+            d_data_mle REAL CHECK (d_data_mle IS NULL OR abs(d_data_mle) <= \(finiteCheck)),
+            d_data_twonn REAL CHECK (d_data_twonn IS NULL OR abs(d_data_twonn) <= \(finiteCheck)),
+            d_data_low REAL CHECK (d_data_low IS NULL OR abs(d_data_low) <= \(finiteCheck)),
+            d_data_high REAL CHECK (d_data_high IS NULL OR abs(d_data_high) <= \(finiteCheck)),
+            audit_fingerprint TEXT,
+            training_fingerprint TEXT,
+            epochs INTEGER CHECK (epochs IS NULL OR epochs >= 0),
+            wall_seconds REAL CHECK (wall_seconds IS NULL OR (wall_seconds >= 0 AND wall_seconds <= \(finiteCheck))),
+            images_per_second REAL
+                CHECK (images_per_second IS NULL OR (images_per_second >= 0 AND images_per_second <= \(finiteCheck))),
+            source TEXT NOT NULL CHECK (source IN ('trained', 'imported')),
+            weights_path TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX observations_fingerprint_model ON observations (audit_fingerprint, model);
+        CREATE INDEX observations_dataset_task ON observations (dataset, task);
+
+        CREATE TABLE scaling_results (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('fit', 'verdict')),
+            model TEXT NOT NULL,
+            audit_fingerprint TEXT,
+            dataset TEXT,
+            result TEXT NOT NULL CHECK (json_valid(result)),
+            software_version TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX scaling_results_kind_created ON scaling_results (kind, created_at);
+        """
 
     // The audit daemon's work queue and watched folders, and a flag on audits that a later
     // audit of the same dataset replaced (for example after files were deleted).
