@@ -26,12 +26,15 @@ let package = Package(
         // Distance kernels: optimised even in debug builds, because the tests run them on
         // full-resolution images.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // im2col, BatchNorm and pooling loops of the CNN trainer, optimised in debug builds too.
+        .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Estimators", dependencies: ["LinearAlgebra"]),
         .target(name: "Datasets", dependencies: ["ImageIO"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CNeuralKernels"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
         .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
         .target(name: "Watcher", dependencies: ["Audit", "Store", "Datasets", "Reports"]),

@@ -1,0 +1,67 @@
+import CNeuralKernels
+
+/// 2×2 max pooling with stride 2 (PyTorch `MaxPool2d(2)`) on planes with an even side. Ties route
+/// the gradient to the first maximum in row-major order.
+final class MaxPool2 {
+    let channels: Int
+    let inputSide: Int
+    var outputSide: Int { inputSide / 2 }
+    let output = FloatBuffer()
+    let inputGradient = FloatBuffer()
+    private let argmax = IndexBuffer()
+
+    init(channels: Int, inputSide: Int) {
+        precondition(inputSide % 2 == 0, "max pooling needs an even side, got \(inputSide)")
+        self.channels = channels
+        self.inputSide = inputSide
+    }
+
+    func forward(_ input: UnsafePointer<Float>, batch: Int) {
+        let outputCount = batch * channels * outputSide * outputSide
+        output.reserve(outputCount)
+        argmax.reserve(outputCount)
+        nk_maxpool2_forward(input, Int32(batch * channels), Int32(inputSide), Int32(inputSide),
+                            output.pointer, argmax.pointer)
+    }
+
+    func backward(outputGradient: UnsafePointer<Float>, batch: Int) {
+        inputGradient.reserve(batch * channels * inputSide * inputSide)
+        nk_maxpool2_backward(outputGradient, argmax.pointer, Int32(batch * channels), Int32(inputSide),
+                             Int32(inputSide), inputGradient.pointer)
+    }
+}
+
+/// Global average pooling: the mean of each H×W plane, giving [N, C] features.
+final class GlobalAveragePool {
+    let channels: Int
+    let area: Int
+    let output = FloatBuffer()
+    let inputGradient = FloatBuffer()
+
+    init(channels: Int, side: Int) {
+        self.channels = channels
+        area = side * side
+    }
+
+    func forward(_ input: UnsafePointer<Float>, batch: Int) {
+        output.reserve(batch * channels)
+        nk_global_average_forward(input, Int32(batch * channels), Int32(area), output.pointer)
+    }
+
+    func backward(outputGradient: UnsafePointer<Float>, batch: Int) {
+        inputGradient.reserve(batch * channels * area)
+        nk_global_average_backward(outputGradient, Int32(batch * channels), Int32(area), inputGradient.pointer)
+    }
+}
+
+/// In-place ReLU helpers; the backward pass reads the ReLU output, which is positive exactly where
+/// the input was.
+enum ReLU {
+    static func forward(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        nk_relu_forward(values, count)
+    }
+
+    static func backward(output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int) {
+        nk_relu_backward(output, gradient, count)
+    }
+}
