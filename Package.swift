@@ -15,6 +15,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMinpack", pkgConfig: "cminpack", providers: [.apt(["libcminpack-dev"])]),
 
         // libjpeg and libpng report errors through longjmp, which Swift cannot catch,
         // so their decode loops live in this small C target.
@@ -34,6 +35,7 @@ let package = Package(
         .target(name: "Estimators", dependencies: ["LinearAlgebra"]),
         .target(name: "Datasets", dependencies: ["ImageIO"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Scaling", dependencies: ["CMinpack", "Estimators", "Store"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CNeuralKernels"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
         .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra", "Datasets"], resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "ScalingTests", dependencies: ["Scaling", "Store"], resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["intrinsic-audit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Store"]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", "Audit", "Store"]),

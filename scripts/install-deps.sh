@@ -11,6 +11,7 @@ packages=(
   zlib1g-dev          # zlib: needed by libpng
   libopenblas-dev     # OpenBLAS: SGEMM for distance screening
   liblapacke-dev      # LAPACKE: linear algebra for later fits
+  libcminpack-dev     # MINPACK (C port): Levenberg–Marquardt scaling-law fits
 )
 
 missing=()
