@@ -30,8 +30,8 @@ public func preprocessListedImages(
     return results.values
 }
 
-/// Fixed slots written by disjoint workers; each slot is written exactly once, before `values`
-/// is read on the calling thread.
+/// Fixed slots written by disjoint workers. `concurrentPerform` returns only after every
+/// worker has finished, so `values` reads each slot after its single write.
 private final class ResultSlots: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Result<PreprocessedImage, ImageIOError>?>
     private let count: Int

@@ -19,6 +19,8 @@ public enum StableSampler {
         case labelSharpness = 0x4B46
         /// Intrinsic dimension: 0x4944, "ID" in ASCII.
         case intrinsicDimension = 0x4944
+        /// Confirmation-training sets: 0x5452, "TR" in ASCII.
+        case training = 0x5452
     }
 
     /// SplitMix64 finaliser; a bijection on UInt64 with mix64(0) = 0.

@@ -1,10 +1,11 @@
 import Audit
+import Training
 import Foundation
 
 // intrinsic-audit: command-line entry point. Exit codes: 0 success and help, 1 failure,
 // 64 usage error (EX_USAGE), 130 interrupted.
 
-let topUsage = "intrinsic-audit <command> [options]   (commands: audit, report, cache, watch, serve; --help, --version)"
+let topUsage = "intrinsic-audit <command> [options]   (commands: audit, train, report, cache, watch, serve; --help, --version)"
 
 let topHelp = """
     IntrinsicAudit \(SoftwareVersion.current): measure how hard candidate labelling tasks on an image folder \
@@ -14,6 +15,7 @@ let topHelp = """
 
     Commands:
       audit FOLDER    scan, measure, rank and store every candidate task of FOLDER
+      train TASK      train a small CNN on TASK's training sets of growing size and store the observations
       report          print the stored report of the latest audit
       cache clear     delete cached preprocessed images
       watch           watch dataset folders and re-audit them after changes (daemon)
@@ -38,7 +40,7 @@ func runMain() -> Int32 {
     do {
         switch command {
         case "--help", "-h", "help":
-            if let subcommand = arguments.first, ["audit", "report", "cache", "watch", "serve"].contains(subcommand) {
+            if let subcommand = arguments.first, ["audit", "train", "report", "cache", "watch", "serve"].contains(subcommand) {
                 return try runMainCommand(subcommand, ["--help"])
             }
             print(topHelp, terminator: "")
@@ -46,24 +48,27 @@ func runMain() -> Int32 {
         case "--version":
             print("intrinsic-audit \(SoftwareVersion.current)")
             return 0
-        case "audit", "report", "cache", "watch", "serve":
+        case "audit", "train", "report", "cache", "watch", "serve":
             return try runMainCommand(command, arguments)
         case "bench":
             // Kernel timings for scripts/bench/run.sh; deliberately absent from the top-level help.
             return try BenchCommand.run(arguments)
         default:
-            let known = ["audit", "report", "cache", "watch", "serve"]
+            let known = ["audit", "train", "report", "cache", "watch", "serve"]
             let closest = known.min { editDistance(command, $0) < editDistance(command, $1) }!
             let hint = editDistance(command, closest) <= 2 ? "; did you mean '\(closest)'?" : ""
             throw UsageError(message: "unknown command '\(command)'\(hint)", usage: topUsage)
         }
     } catch let error as UsageError {
         printError(error.message)
-        let helpCommand = ["audit", "report", "cache", "watch", "serve", "bench"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
+        let helpCommand = ["audit", "train", "report", "cache", "watch", "serve", "bench"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
         FileHandle.standardError.write(Data("Usage: \(error.usage)\nSee '\(helpCommand)'.\n".utf8))
         return 64
     } catch let AuditError.cancelled(auditID) {
         printError("\(AuditError.cancelled(auditID: auditID))")
+        return 130
+    } catch let TrainingRunError.cancelled(completed) {
+        printError("\(TrainingRunError.cancelled(completedRuns: completed))")
         return 130
     } catch {
         printError("\(error)")
@@ -74,6 +79,7 @@ func runMain() -> Int32 {
 func runMainCommand(_ command: String, _ arguments: [String]) throws -> Int32 {
     switch command {
     case "audit": return try AuditCommand.run(arguments)
+    case "train": return try TrainCommand.run(arguments)
     case "report": return try ReportCommand.run(arguments)
     case "watch": return try WatchCommand.run(arguments)
     case "serve": return try ServeCommand.run(arguments)
