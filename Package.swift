@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
         .target(name: "Watcher", dependencies: ["Audit", "Store", "Datasets", "Reports"]),
         .target(name: "RPC", dependencies: ["Audit", "Store", "Reports", "Watcher"]),
-        .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC", "ImageIO", "LinearAlgebra", "Estimators", "NeuralNet", "Training"]),
+        .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC", "ImageIO", "LinearAlgebra", "Estimators", "NeuralNet", "Training", "Scaling"]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),

@@ -31,7 +31,8 @@ public struct BudgetPrediction: Sendable, Codable, Equatable {
     public var dimensionSpread: [String: Double]
     public var reason: String?
 
-    static func unavailable(
+    /// Builds a prediction without a size, with the status and the reason.
+    public static func unavailable(
         _ status: PredictionStatus, quantity: CurveQuantity, target: Double, method: String, reason: String
     ) -> BudgetPrediction {
         BudgetPrediction(

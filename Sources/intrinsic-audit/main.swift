@@ -20,6 +20,10 @@ let topHelp = """
       cache clear     delete cached preprocessed images
       watch           watch dataset folders and re-audit them after changes (daemon)
       serve --stdio   answer JSON-RPC 2.0 requests on standard input and output
+      fit             fit the scaling law L = a·K_F·N^(−b/d) to stored training observations
+      rank            compare the K_F ranking of trained tasks with their test losses (Kendall's τ)
+      budget TASK     predict the training-set size for a target loss or accuracy
+      observations import FILE.csv   store training results computed elsewhere
 
     Run 'intrinsic-audit <command> --help' for the options of a command.
 
@@ -50,6 +54,10 @@ func runMain() -> Int32 {
             return 0
         case "audit", "train", "report", "cache", "watch", "serve":
             return try runMainCommand(command, arguments)
+        case "fit": return try FitCommand.run(arguments)
+        case "rank": return try RankCommand.run(arguments)
+        case "budget": return try BudgetCommand.run(arguments)
+        case "observations": return try ObservationsCommand.run(arguments)
         case "bench":
             // Kernel timings for scripts/bench/run.sh; deliberately absent from the top-level help.
             return try BenchCommand.run(arguments)

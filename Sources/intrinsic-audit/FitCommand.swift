@@ -1,0 +1,103 @@
+import Audit
+import Foundation
+import Scaling
+import Store
+
+/// `intrinsic-audit fit`: fits scaling-law models A and B to the stored observations and stores the fits.
+enum FitCommand {
+    static let usage = "intrinsic-audit fit [--model NAME] [--dimension mle|twonn] [--format text|json] [--db FILE]"
+
+    static let options: [OptionSpec] = [
+        OptionSpec(name: "model", valueName: "NAME", help: "network name, for example resnet or vgg (default: every network)"),
+        OptionSpec(name: "dimension", valueName: "ESTIMATOR", help: "d_data estimator: mle (default) or twonn"),
+        OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
+        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
+        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+    ]
+
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try parseArguments(arguments, options: options, usage: usage)
+        if parsed.flags.contains("help") {
+            print(helpText(summary: "Fit L = a·K_F·N^(−b/d) (model A) and L = a·N^(−b/d) (model B) to stored observations.", usage: usage, options: options), terminator: "")
+            return 0
+        }
+        guard parsed.positionals.isEmpty else {
+            throw UsageError(message: "unexpected argument '\(parsed.positionals[0])'", usage: usage)
+        }
+        let format = try parsed.choice("format", ["text", "json"], usage: usage) ?? "text"
+        let dimension = try parsed.choice("dimension", ["mle", "twonn"], usage: usage).flatMap(DimensionEstimator.init) ?? .mle
+
+        let store = try openStore(parsed.string("db"))
+        let observations = try store.observations(model: parsed.string("model"))
+        guard !observations.isEmpty else {
+            throw CommandFailure("no observations\(parsed.string("model").map { " of network \($0)" } ?? "") in \(store.path); run 'intrinsic-audit train' or 'intrinsic-audit observations import FILE.csv' first")
+        }
+
+        var fits: [ScalingLawFit] = []
+        var failures: [String] = []
+        for group in ScalingLaw.groups(observations) {
+            let label = "network \(group[0].model), audit fingerprint \(group[0].auditFingerprint ?? "none")"
+            do {
+                let fit = try ScalingLaw.fit(group, options: ScalingLawOptions(dimension: dimension))
+                fits.append(fit)
+                _ = try store.insertScalingResult(ScalingResultRecord(
+                    kind: .fit, model: fit.model, auditFingerprint: fit.auditFingerprint, dataset: nil,
+                    resultJSON: try encodeJSON(fit), softwareVersion: SoftwareVersion.current
+                ))
+            } catch let error as ScalingError {
+                failures.append("\(label): \(error)")
+            }
+        }
+        guard !fits.isEmpty else {
+            throw CommandFailure(failures.joined(separator: "\n"))
+        }
+
+        if format == "json" {
+            print(try encodeJSON(fits))
+        } else {
+            print(fits.map(renderFit).joined(separator: "\n"), terminator: "")
+        }
+        for failure in failures {
+            FileHandle.standardError.write(Data("warning: skipped \(failure)\n".utf8))
+        }
+        return 0
+    }
+
+    static func renderFit(_ fit: ScalingLawFit) -> String {
+        var lines = [
+            "Scaling-law fit: network \(fit.model), audit fingerprint \(fit.auditFingerprint ?? "none"), d_data by \(fit.dimension.rawValue)",
+            "  \(fit.observationCount) observations from \(fit.taskCount) tasks in \(fit.datasetCount) datasets, \(fit.distinctSizes) distinct N",
+        ]
+        for (reason, count) in fit.excluded.sorted(by: { $0.key < $1.key }) {
+            lines.append("  left out: \(count) observations \(reason)")
+        }
+        for (name, model) in [("A  L = a·K_F·N^(−b/d)", fit.modelA), ("B  L = a·N^(−b/d)    ", fit.modelB)] {
+            lines.append("  model \(name): a = \(describe(model.a)), b = \(describe(model.b)), RSS = \(number(model.residualSumOfSquares))")
+        }
+        let ratio = fit.logLikelihoodRatio.map(number) ?? "not available"
+        lines.append("  log likelihood ratio (n/2)·ln(RSS_B/RSS_A) = \(ratio) (positive favours A): favours \(fit.favouredModel)")
+        if let note = fit.note {
+            lines.append("  note: \(note)")
+        }
+        lines.append("  intervals: \(Int(fit.confidence * 100)) % Student-t from the Jacobian; bootstrap over \(fit.bootstrapReplicates) resamples (seed \(fit.bootstrapSeed))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Formats an estimate as `value [low, high] (bootstrap [low, high])`, writing `n/a` for a missing end.
+func describe(_ estimate: ParameterEstimate) -> String {
+    let end = { (value: Double?) in value.map(number) ?? "n/a" }
+    return "\(number(estimate.value)) [\(end(estimate.low)), \(end(estimate.high))] (bootstrap [\(end(estimate.bootstrapLow)), \(end(estimate.bootstrapHigh))])"
+}
+
+/// Formats a number with 4 significant digits.
+func number(_ value: Double) -> String {
+    String(format: "%.4g", value)
+}
+
+/// Encodes a value as pretty-printed JSON with sorted keys. Non-finite numbers make the encoder throw.
+func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

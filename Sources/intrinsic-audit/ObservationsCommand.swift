@@ -1,0 +1,46 @@
+import Foundation
+import Scaling
+import Store
+
+/// `intrinsic-audit observations import FILE.csv`: stores training results computed elsewhere.
+enum ObservationsCommand {
+    static let usage = "intrinsic-audit observations import FILE.csv [--db FILE]"
+
+    static let options: [OptionSpec] = [
+        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
+        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+    ]
+
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try parseArguments(arguments, options: options, usage: usage)
+        if parsed.flags.contains("help") {
+            let summary = "Import observations from a CSV file with columns task, n, test_loss, model, seed and optionally "
+                + "dataset, accuracy, k_f (inf for a label conflict), d_data and fingerprint."
+            print(helpText(summary: summary, usage: usage, options: options), terminator: "")
+            return 0
+        }
+        guard parsed.positionals.first == "import" else {
+            throw UsageError(message: "expected the subcommand 'import'", usage: usage)
+        }
+        guard parsed.positionals.count == 2 else {
+            throw UsageError(message: "expected one CSV file after 'import', got \(parsed.positionals.count - 1)", usage: usage)
+        }
+
+        let path = parsed.positionals[1]
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CommandFailure("could not read \(path) as UTF-8 text (\(error.localizedDescription)); check the path")
+        }
+        let records = try ObservationImport.parse(text, path: path)
+        guard !records.isEmpty else {
+            throw CommandFailure("\(path) has a header but no data rows; add one row per training")
+        }
+
+        let store = try openStore(parsed.string("db"))
+        let ids = try store.insertObservations(records)
+        print("imported \(ids.count) observations from \(path) into \(store.path)")
+        return 0
+    }
+}
