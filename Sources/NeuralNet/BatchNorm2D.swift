@@ -1,4 +1,4 @@
-import CNeuralKernels
+internal import CNeuralKernels
 
 /// BatchNorm2d as in PyTorch with eps 1e-5 and momentum 0.1, affine, tracking running statistics.
 ///

@@ -1,5 +1,5 @@
-import CNeuralKernels
-import COpenBLAS
+internal import CNeuralKernels
+internal import COpenBLAS
 
 /// 2-D convolution (PyTorch `Conv2d`, square kernel, groups 1) on square NCHW inputs, computed per
 /// image as im2col followed by one SGEMM: y [C_out, H_out·W_out] = W [C_out, C_in·k·k] · col.

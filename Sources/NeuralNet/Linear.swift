@@ -1,4 +1,4 @@
-import COpenBLAS
+internal import COpenBLAS
 
 /// Fully connected layer (PyTorch `Linear`): y [N, out] = x [N, in] · Wᵀ + b with W [out, in],
 /// weights and bias initialised uniform in ±1/sqrt(in).

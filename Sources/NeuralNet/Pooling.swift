@@ -1,4 +1,4 @@
-import CNeuralKernels
+internal import CNeuralKernels
 
 /// 2×2 max pooling with stride 2 (PyTorch `MaxPool2d(2)`) on planes with an even side. Ties route
 /// the gradient to the first maximum in row-major order.

@@ -1,4 +1,4 @@
-import CNeuralKernels
+internal import CNeuralKernels
 
 /// BasicBlock of a ResNet (He et al., "Deep Residual Learning for Image Recognition", CVPR 2016):
 /// relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), with conv1 3×3 of stride s, conv2 3×3 of
