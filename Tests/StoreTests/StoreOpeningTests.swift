@@ -14,7 +14,7 @@ final class StoreOpeningTests: XCTestCase {
         let tables = try rawQuery(store, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") {
             row throws(StoreError) in try row.text(0)
         }
-        XCTAssertEqual(tables, ["audits", "datasets", "feature_cache", "images", "jobs", "measurements", "tasks", "watched_roots"])
+        XCTAssertEqual(tables, ["audits", "datasets", "feature_cache", "images", "jobs", "measurements", "observations", "scaling_results", "tasks", "watched_roots"])
     }
 
     func testConnectionSettings() throws {
