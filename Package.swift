@@ -28,9 +28,11 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        // Readers of IDX, NumPy (.npy, .npz) and NIfTI files on zlib's inflate.
+        .target(name: "Containers", dependencies: ["ImageIO", "CZlib"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Estimators", dependencies: ["LinearAlgebra"]),
-        .target(name: "Datasets", dependencies: ["ImageIO"]),
+        .target(name: "Datasets", dependencies: ["ImageIO", "Containers"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
         .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
@@ -39,7 +41,7 @@ let package = Package(
         .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC", "ImageIO", "LinearAlgebra", "Estimators"]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Containers", "ImageIO"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra", "Datasets"], resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
