@@ -31,21 +31,25 @@ let package = Package(
         .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        // Readers of IDX, NumPy (.npy, .npz) and NIfTI files on zlib's inflate.
+        .target(name: "Containers", dependencies: ["ImageIO", "CZlib"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Estimators", dependencies: ["LinearAlgebra"]),
-        .target(name: "Datasets", dependencies: ["ImageIO"]),
+        .target(name: "Datasets", dependencies: ["ImageIO", "Containers"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CNeuralKernels"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Audit", "Datasets", "ImageIO", "LinearAlgebra", "Estimators", "Store"]),
-        .target(name: "Scaling", dependencies: ["CMinpack", "Estimators", "Store"]),
+        .target(name: "Scaling", dependencies: ["CMinpack", "Estimators", "Store", "Audit"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
         .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
         .target(name: "Watcher", dependencies: ["Audit", "Store", "Datasets", "Reports"]),
-        .target(name: "RPC", dependencies: ["Audit", "Store", "Reports", "Watcher"]),
+        .target(name: "RPC", dependencies: ["Audit", "Store", "Reports", "Watcher", "Scaling"]),
+        // Training-throughput benchmark of NeuralNet, run by scripts/bench/train_throughput.sh.
+        .executableTarget(name: "neuralnet-bench", dependencies: ["NeuralNet", "LinearAlgebra"]),
         .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC", "ImageIO", "LinearAlgebra", "Estimators", "NeuralNet", "Training", "Scaling"]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Containers", "ImageIO"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra", "Datasets"], resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
@@ -55,7 +59,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["intrinsic-audit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit", "Store"]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", "Audit", "Store"]),
-        .testTarget(name: "RPCTests", dependencies: ["RPC", "Watcher", "Audit", "Store"]),
+        .testTarget(name: "RPCTests", dependencies: ["RPC", "Watcher", "Audit", "Store", "Scaling"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Reports", "Store", "Datasets", "ImageIO", "Estimators", "LinearAlgebra"]),
     ]
 )

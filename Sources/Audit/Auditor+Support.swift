@@ -102,13 +102,15 @@ extension Auditor {
         )
     }
 
-    /// Describes where the labels came from; measurements are keyed by this text.
-    func describeLabelSource(_ config: AuditConfig) -> String {
+    /// Describes where the labels came from; measurements are keyed by this text. `+stored`
+    /// marks labels read from container files (IDX label files, NumPy label arrays, NIfTI masks).
+    func describeLabelSource(_ config: AuditConfig, listing: LabelledListing) -> String {
+        let stored = listing.images.contains { $0.file.embeddedLabels != nil } ? "+stored" : ""
         if let table = options.labelsPath {
-            return "table:\(absolutePath(table))"
+            return "table:\(absolutePath(table))\(stored)"
         }
         let rules = config.labels.filenameRules.isEmpty ? "" : "+filename-rules"
-        return "folders\(rules)"
+        return "folders\(stored)\(rules)"
     }
 
     func absolutePath(_ path: String) -> String {

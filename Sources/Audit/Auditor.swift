@@ -56,12 +56,12 @@ public final class Auditor {
         let scan: ScanResult
         let listing: LabelledListing
         do {
-            scan = try scanDataset(root: root)
+            scan = try scanDataset(root: root, options: config.scan)
             listing = try LabelledListing(scan: scan, labels: config.labels, tablePath: options.labelsPath.map(absolutePath))
         } catch {
             throw .dataset("\(error)")
         }
-        let labelSource = describeLabelSource(config)
+        let labelSource = describeLabelSource(config, listing: listing)
         let candidates = buildCandidateTasks(listing: listing, config: config)
         let tasks: [CandidateTask]
         do {

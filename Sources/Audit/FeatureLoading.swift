@@ -27,7 +27,9 @@ struct LoadedImage: Sendable {
 ///
 /// Every file is read and checksummed on every audit. A cached vector is used only when the
 /// file's path, size, modification time and content checksum and the preprocessing fingerprint
-/// all match the stored ones. So a file rewritten with its old size and timestamp (as `cp -p`
+/// all match the stored ones. For a member of a container the checksum is that of its samples
+/// (see `OpenedContainer.member(_:path:)`), and each container is read and decompressed once
+/// per load, because its members are adjacent in the listing. So a file rewritten with its old size and timestamp (as `cp -p`
 /// or `rsync -t` can leave it) is decoded again. Each batch is committed in one transaction, so an
 /// interrupted audit keeps the batches it finished. Unreadable files are recorded in the store
 /// with the reason and skipped; they never stop the audit.
@@ -52,6 +54,7 @@ struct FeatureLoader {
         }
 
         var results = [LoadedImage](repeating: .empty, count: files.count)
+        var containers = OpenContainers()
         var start = 0
         while start < files.count {
             if cancellation.isCancelled { throw .cancelled(auditID: nil) }
@@ -59,7 +62,8 @@ struct FeatureLoader {
 
             // Read and checksum every file; decode those without a matching cache record.
             let reusable = batch.map { cacheRecord(for: files[$0], known: known) }
-            var outcomes = readAndDecode(batch.map { files[$0] }, rows: batch, into: features, reusable: reusable)
+            containers.update(for: batch.map { files[$0] }, threads: threads)
+            var outcomes = readAndDecode(batch.map { files[$0] }, rows: batch, into: features, reusable: reusable, containers: containers)
 
             // Cached vectors for the files whose checksums matched (this thread only uses the store).
             var lateMisses: [Int] = []
@@ -72,7 +76,9 @@ struct FeatureLoader {
                 outcomes[position].0.isConstant = vector.isConstant
             }
             if !lateMisses.isEmpty {
-                let redone = readAndDecode(lateMisses.map { files[batch[$0]] }, rows: lateMisses.map { batch[$0] }, into: features, reusable: lateMisses.map { _ in nil })
+                let redone = readAndDecode(
+                    lateMisses.map { files[batch[$0]] }, rows: lateMisses.map { batch[$0] }, into: features,
+                    reusable: lateMisses.map { _ in nil }, containers: containers)
                 for (offset, position) in lateMisses.enumerated() { outcomes[position] = redone[offset] }
             }
 
@@ -137,7 +143,8 @@ struct FeatureLoader {
     /// `reusable` record is marked `fromCache` and not decoded. Every other file is preprocessed
     /// and its codes are written to its row. Returns, per file, the outcome and the codes to cache.
     private func readAndDecode(
-        _ files: [ScannedFile], rows: [Int], into features: QuantizedFeatureMatrix, reusable: [ImageRecord?]
+        _ files: [ScannedFile], rows: [Int], into features: QuantizedFeatureMatrix, reusable: [ImageRecord?],
+        containers: OpenContainers
     ) -> [(LoadedImage, [UInt16]?)] {
         let outcomes = SharedBuffer<LoadedImage>(repeating: .empty, count: files.count)
         let vectors = SharedBuffer<[UInt16]?>(repeating: nil, count: files.count)
@@ -147,8 +154,17 @@ struct FeatureLoader {
             let file = files[position]
             var outcome = LoadedImage.empty
             do {
-                let bytes = try readFile(file.absolutePath)
-                let checksum = bytes.withUnsafeBytes { contentChecksum($0) }
+                // A whole file is checksummed over its bytes, a container member over its samples.
+                var bytes: [UInt8] = []
+                var member: MemberContent?
+                let checksum: UInt64
+                if file.member != nil {
+                    member = try containers.content(of: file)
+                    checksum = member!.checksum
+                } else {
+                    bytes = try readFile(file.absolutePath)
+                    checksum = bytes.withUnsafeBytes { contentChecksum($0) }
+                }
                 outcome.checksum = checksum
                 if let record = reusable[position], record.checksum == checksum {
                     outcome.decoded = true
@@ -160,7 +176,9 @@ struct FeatureLoader {
                     outcomes[position] = outcome
                     return
                 }
-                let image = try preprocessor.preprocess(data: bytes, path: file.relativePath)
+                let image = try member.map { content throws(ImageIOError) in
+                    try content.preprocess(with: preprocessor, path: file.relativePath)
+                } ?? preprocessor.preprocess(data: bytes, path: file.relativePath)
                 features.setRow(rows[position], image.quantized)
                 vectors[position] = image.quantized
                 outcome.decoded = true

@@ -93,7 +93,7 @@ extension KeyedDecodingContainer where K == ConfigKey {
 }
 
 extension AuditConfig {
-    static let keys = ["preprocessing", "label_sharpness", "intrinsic_dimension", "labels", "tasks", "near_duplicates", "threads"]
+    static let keys = ["preprocessing", "label_sharpness", "intrinsic_dimension", "labels", "tasks", "near_duplicates", "scan", "threads"]
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: ConfigKey.self)
@@ -105,6 +105,7 @@ extension AuditConfig {
         labels = try container.value("labels", or: labels)
         tasks = try container.value("tasks", or: tasks)
         nearDuplicates = try container.value("near_duplicates", or: nearDuplicates)
+        scan = try container.value("scan", or: scan)
         threads = try container.integer("threads", or: threads, in: 0...4096)
     }
 
@@ -116,6 +117,7 @@ extension AuditConfig {
         try container.encode(labels, forKey: ConfigKey("labels"))
         try container.encode(tasks, forKey: ConfigKey("tasks"))
         try container.encode(nearDuplicates, forKey: ConfigKey("near_duplicates"))
+        try container.encode(scan, forKey: ConfigKey("scan"))
         try container.encode(threads, forKey: ConfigKey("threads"))
     }
 }
@@ -243,6 +245,7 @@ extension LabelConfig {
         let container = try decoder.container(keyedBy: ConfigKey.self)
         try container.rejectUnknownKeys(accepted: [
             "filename_rules", "unmatched", "groupings", "class_column", "patient_column", "uncertain", "task_columns",
+            "class_names",
         ])
         self.init()
         filenameRules = try container.value("filename_rules", or: filenameRules)
@@ -252,6 +255,7 @@ extension LabelConfig {
         patientColumn = try container.value("patient_column", or: patientColumn)
         uncertain = try container.choice("uncertain", or: uncertain)
         taskColumns = try container.optionalValue("task_columns", or: taskColumns)
+        classNames = try container.value("class_names", or: classNames)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -263,6 +267,7 @@ extension LabelConfig {
         try container.encode(patientColumn, forKey: ConfigKey("patient_column"))
         try container.encode(uncertain.rawValue, forKey: ConfigKey("uncertain"))
         try container.encode(taskColumns, forKey: ConfigKey("task_columns"))
+        try container.encode(classNames, forKey: ConfigKey("class_names"))
     }
 }
 

@@ -11,6 +11,8 @@ public struct AuditConfig: Sendable, Codable, Equatable {
     public var labels = LabelConfig()
     public var tasks = TaskConfig()
     public var nearDuplicates = NearDuplicateConfig()
+    /// Files to leave out and how container files (IDX, NumPy, NIfTI) become images.
+    public var scan = ScanOptions()
     /// Worker threads; 0 uses one per available core.
     public var threads = 0
 
@@ -128,6 +130,11 @@ public struct LabelConfig: Sendable, Codable, Equatable {
     public var uncertain = UncertainPolicy.ignore
     /// Table columns to use as binary tasks. Nil detects them: columns whose values are 1, 0, -1 or blank.
     public var taskColumns: [String]?
+    /// Names of the integer labels stored in container files: entry i names class i of a
+    /// single-label array and task column i of a multi-label array (default none: classes are
+    /// named by their decimal value, columns `label_i`). Normalised like folder names, so
+    /// `T-shirt/top` becomes the class `t-shirt-top`.
+    public var classNames: [String] = []
 
     public init() {}
 }

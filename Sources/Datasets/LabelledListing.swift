@@ -28,7 +28,8 @@ public struct LabelledListing: Sendable {
     public var images: [LabelledImage]
     /// Classes present in `images`, in code-point order.
     public var classNames: [String]
-    /// Binary task columns of the label table, normalised, in header order.
+    /// Binary task columns of the label table, normalised, in header order, followed by the task
+    /// columns that containers store (multi-label array columns, `mask`) in order of appearance.
     public var taskColumns: [String]
     /// Table columns that give no labels, with the reason.
     public var ignoredColumns: [IgnoredColumn]
@@ -46,10 +47,13 @@ public struct LabelledListing: Sendable {
 
     /// Combines the label sources of a scanned dataset.
     ///
-    /// Without a table, classes come from class folders (`ScannedFile.classFolder`). With a table,
-    /// folders give only splits: classes come from `labels.class_column` when set, binary tasks from
-    /// the table's task columns, and images without a row stay unlabelled. Filename rules then
-    /// apply in order to every labelled image; the first match wins (see `FilenameRule`).
+    /// Without a table, classes come from class folders (`ScannedFile.classFolder`). Labels stored
+    /// in a container (`ScannedFile.embeddedLabels`) replace the folder class and add task
+    /// columns. With a table, folders give only splits: classes come from `labels.class_column`
+    /// when set, binary tasks from the table's task columns, and images without a row stay
+    /// unlabelled unless a container stores their labels; a table row overrides stored labels.
+    /// Filename rules then apply in order to every labelled image; the first match wins (see
+    /// `FilenameRule`).
     ///
     /// Throws for an unreadable table, a header without `path` or a configured column, and an
     /// invalid rule pattern. Bad rows become `issues`.
@@ -66,21 +70,39 @@ public struct LabelledListing: Sendable {
         var notInTableCount = 0
         var uncertainIgnored: [String: Int] = [:]
 
+        var embeddedColumns: [String] = []
+        var embeddedColumnSet = Set<String>()
         for file in scan.files {
             var image = LabelledImage(file: file, className: nil, split: file.split, patientID: nil, columnLabels: [:])
             var baseClass = file.classFolder
-            if let table {
-                guard let row = table.rows[file.relativePath] else {
-                    notInTableCount += 1
-                    images.append(image)
-                    continue
+
+            // Labels stored in a container replace the folder class.
+            if let embedded = file.embeddedLabels {
+                let stored = storedLabels(embedded, classNames: labels.classNames)
+                baseClass = stored.className ?? baseClass
+                image.columnLabels = stored.columns
+                for column in stored.columns.keys.sorted(by: codePointPrecedes) where !embeddedColumnSet.contains(column) {
+                    embeddedColumnSet.insert(column)
+                    embeddedColumns.append(column)
                 }
-                baseClass = row.className
-                image.split = row.split ?? file.split
-                image.patientID = row.patientID
-                image.columnLabels = applyUncertainPolicy(
-                    row.taskValues, policy: labels.uncertain, ignoredCounts: &uncertainIgnored
-                )
+            }
+
+            if let table {
+                if let row = table.rows[file.relativePath] {
+                    baseClass = row.className ?? (file.embeddedLabels == nil ? nil : baseClass)
+                    image.split = row.split ?? file.split
+                    image.patientID = row.patientID
+                    image.columnLabels.merge(
+                        applyUncertainPolicy(row.taskValues, policy: labels.uncertain, ignoredCounts: &uncertainIgnored),
+                        uniquingKeysWith: { _, table in table })
+                } else {
+                    notInTableCount += 1
+                    // Container members keep their stored labels; other files stay unlabelled.
+                    if file.embeddedLabels == nil {
+                        images.append(image)
+                        continue
+                    }
+                }
             }
 
             switch rules.classify(fileName: (file.relativePath as NSString).lastPathComponent, baseClass: baseClass) {
@@ -98,7 +120,8 @@ public struct LabelledListing: Sendable {
         self.root = scan.root
         self.images = images
         self.classNames = Set(images.compactMap(\.className)).sorted(by: codePointPrecedes)
-        self.taskColumns = table?.taskColumns ?? []
+        let tableColumns = table?.taskColumns ?? []
+        self.taskColumns = tableColumns + embeddedColumns.filter { !tableColumns.contains($0) }
         self.ignoredColumns = table?.ignoredColumns ?? []
         self.issues = (table?.issues ?? []).sorted { $0.line < $1.line }
         self.unmatchedCount = unmatchedCount
@@ -106,6 +129,21 @@ public struct LabelledListing: Sendable {
         self.uncertainIgnored = uncertainIgnored
         self.tablePath = tablePath
     }
+}
+
+/// The class and the binary task values of labels stored in a container (see `EmbeddedLabels`).
+private func storedLabels(_ embedded: EmbeddedLabels, classNames: [String]) -> (className: String?, columns: [String: Bool]) {
+    var columns: [String: Bool] = [:]
+    for (index, value) in (embedded.columns ?? []).enumerated() {
+        if let value {
+            columns[EmbeddedLabels.columnTaskName(index, classNames: classNames)] = value
+        }
+    }
+    if let mask = embedded.mask {
+        columns[EmbeddedLabels.maskTaskName] = mask
+    }
+    let className = embedded.classValue.map { EmbeddedLabels.className($0, classNames: classNames) }
+    return (className, columns)
 }
 
 /// Converts 1/0/-1 cells to positive/negative under `policy` and counts the uncertain cells left out.

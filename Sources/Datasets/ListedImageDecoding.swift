@@ -1,4 +1,3 @@
-import Dispatch
 import ImageIO
 
 /// Preprocesses listed images on `threads` threads and returns one result per file, in order.
@@ -6,54 +5,45 @@ import ImageIO
 /// This is the one entry point for code outside the audit's feature cache (the confirmation
 /// trainer, for example) that needs the pixels of scanned images. A failure of one file is
 /// returned in its slot and never stops the others. `threads` below 1 is treated as 1.
+///
+/// Container members are decoded in windows of `windowSize` listed images: each container a
+/// window needs is read and decompressed once, then its members are preprocessed in parallel.
+/// Members of one container are adjacent in a scan's listing, so a container is opened once per
+/// call; in an unsorted list it is opened once per window that needs it.
 public func preprocessListedImages(
-    _ files: [ScannedFile], preprocessor: Preprocessor, threads: Int
+    _ files: [ScannedFile], preprocessor: Preprocessor, threads: Int, windowSize: Int = 4096
 ) -> [Result<PreprocessedImage, ImageIOError>] {
-    let results = ResultSlots(count: files.count)
-    let workers = max(1, min(threads, files.count))
-    let chunk = (files.count + workers - 1) / max(workers, 1)
+    let results = ParallelSlots<Result<PreprocessedImage, ImageIOError>>(count: files.count)
+    var containers = OpenContainers()
+    var start = 0
+    while start < files.count {
+        let window = Array(files[start..<min(files.count, start + max(1, windowSize))])
+        containers.update(for: window, threads: threads)
+        let opened = containers
+        let offset = start
 
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let start = worker * chunk
-        let end = min(files.count, start + chunk)
-        guard start < end else { return }
-        for position in start..<end {
-            let file = files[position]
+        runChunked(count: window.count, threads: threads) { position in
+            let file = window[position]
             do throws(ImageIOError) {
-                let bytes = try readWholeFile(atPath: file.absolutePath)
-                results.set(position, .success(try preprocessor.preprocess(data: bytes, path: file.relativePath)))
+                results.set(offset + position, .success(try preprocessListedImage(file, preprocessor: preprocessor, containers: opened)))
             } catch {
-                results.set(position, .failure(error))
+                results.set(offset + position, .failure(error))
             }
         }
+        start += window.count
     }
-    return results.values
+    return (0..<files.count).map { position in
+        results.value(position) ?? .failure(ImageIOError(kind: .unsupported, path: files[position].relativePath, detail: "not decoded"))
+    }
 }
 
-/// Fixed slots written by disjoint workers. `concurrentPerform` returns only after every
-/// worker has finished, so `values` reads each slot after its single write.
-private final class ResultSlots: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Result<PreprocessedImage, ImageIOError>?>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        storage = .allocate(capacity: max(count, 1))
-        storage.initialize(repeating: nil, count: count)
+/// Preprocesses one listed image: a whole file, or a member of a container in `containers`.
+public func preprocessListedImage(
+    _ file: ScannedFile, preprocessor: Preprocessor, containers: OpenContainers
+) throws(ImageIOError) -> PreprocessedImage {
+    if file.member != nil {
+        return try containers.content(of: file).preprocess(with: preprocessor, path: file.relativePath)
     }
-
-    deinit {
-        storage.deinitialize(count: count)
-        storage.deallocate()
-    }
-
-    func set(_ position: Int, _ value: Result<PreprocessedImage, ImageIOError>) {
-        storage[position] = value
-    }
-
-    var values: [Result<PreprocessedImage, ImageIOError>] {
-        (0..<count).map { position in
-            storage[position] ?? .failure(ImageIOError(kind: .unsupported, path: "", detail: "not decoded"))
-        }
-    }
+    let bytes = try readWholeFile(atPath: file.absolutePath)
+    return try preprocessor.preprocess(data: bytes, path: file.relativePath)
 }

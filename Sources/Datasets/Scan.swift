@@ -17,10 +17,14 @@ import Darwin
 ///   are rejected with a reason. Folder links are not followed, because a target inside the root
 ///   is scanned at its own path and following links could loop.
 /// - A folder that cannot be opened and a name that is not valid UTF-8 are rejected; the scan goes on.
-/// - `files` and `rejected` are sorted by relative path in Unicode code-point order.
+/// - Files matching a glob of `options.exclude` are skipped and counted under "excluded".
+/// - Container files (IDX, NumPy, NIfTI, multi-frame DICOM) are replaced by one entry per image
+///   inside them, with the labels they store (see `ContainerExpander`).
+/// - `files` are sorted by the file's relative path in Unicode code-point order, members of one
+///   file in member order; `rejected` is sorted by relative path.
 ///
 /// Throws `DatasetError.rootNotFound` or `.rootNotDirectory` when the root itself is unusable.
-public func scanDataset(root: String) throws(DatasetError) -> ScanResult {
+public func scanDataset(root: String, options: ScanOptions = ScanOptions()) throws(DatasetError) -> ScanResult {
     guard let canonicalRoot = canonicalPath(root) else {
         throw .rootNotFound(path: root, reason: errnoDescription(errno))
     }
@@ -32,13 +36,16 @@ public func scanDataset(root: String) throws(DatasetError) -> ScanResult {
         throw .rootNotDirectory(path: canonicalRoot)
     }
 
-    var walker = DatasetWalker(root: canonicalRoot)
+    var walker = DatasetWalker(root: canonicalRoot, exclude: options.exclude)
     walker.walk()
-
     walker.files.sort { codePointPrecedes($0.relativePath, $1.relativePath) }
-    walker.rejected.sort { codePointPrecedes($0.relativePath, $1.relativePath) }
+
+    // Containers become their members, in member order, so the listing stays sorted by file.
+    var expander = ContainerExpander(options: options)
+    let files = expander.expand(walker.files)
+    let rejected = (walker.rejected + expander.rejected).sorted { codePointPrecedes($0.relativePath, $1.relativePath) }
     return ScanResult(
-        root: canonicalRoot, files: walker.files, rejected: walker.rejected,
+        root: canonicalRoot, files: files, rejected: rejected,
         ignoredByExtension: walker.ignoredByExtension, hiddenCount: walker.hiddenCount
     )
 }
@@ -52,10 +59,13 @@ private struct DatasetWalker {
     var rejected: [RejectedPath] = []
     var ignoredByExtension: [String: Int] = [:]
     var hiddenCount = 0
+    /// Globs of relative paths to skip.
+    let exclude: [String]
 
-    init(root: String) {
+    init(root: String, exclude: [String]) {
         self.root = root
         self.rootPrefix = root.hasSuffix("/") ? root : root + "/"
+        self.exclude = exclude
     }
 
     mutating func walk() {
@@ -157,6 +167,10 @@ private struct DatasetWalker {
     }
 
     private mutating func record(relativePath: String, absolutePath: String, name: String, status: stat) {
+        if exclude.contains(where: { globMatches($0, relativePath) }) {
+            ignoredByExtension["excluded", default: 0] += 1
+            return
+        }
         let fileExtension = extensionOf(name)
         let listed = fileExtension.isEmpty
             || ScanExtensions.decodable.contains(fileExtension)

@@ -17,13 +17,16 @@ struct DecodedPlanes {
 
 /// Reads the header of a JPEG or PNG through the C codecs.
 func readImageHeader(_ bytes: [UInt8], format: ImageFormat, path: String) throws(ImageIOError) -> ia_header {
+    guard format == .jpeg || format == .png else {
+        throw ImageIOError(kind: .unsupported, path: path, detail: "\(format.rawValue) data has no JPEG or PNG header")
+    }
     var header = ia_header()
     var message = ia_message()
     let status = bytes.withUnsafeBufferPointer { buffer in
         switch format {
         case .jpeg:
             return ia_jpeg_read_header(buffer.baseAddress, buffer.count, &header, &message)
-        case .png:
+        default:
             return ia_png_read_header(buffer.baseAddress, buffer.count, &header, &message)
         }
     }

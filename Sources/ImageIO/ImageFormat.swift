@@ -1,12 +1,19 @@
-/// Image container formats that the decoders read. Detected from the magic bytes, never from
-/// the file name extension.
+/// Image formats that the decoders read. JPEG and PNG are detected from the magic bytes, never
+/// from the file name extension. The array formats are read by the container readers, which
+/// pass samples to `Preprocessor.preprocess(pixels:path:)`.
 public enum ImageFormat: String, Sendable, Codable {
     /// JPEG/JFIF/Exif: the data starts with SOI and a marker, FF D8 FF.
     case jpeg
     /// PNG: the data starts with the 8-byte signature 89 50 4E 47 0D 0A 1A 0A.
     case png
+    /// An image of an IDX array (MNIST layout).
+    case idx
+    /// An image of a NumPy array, from a `.npy` file or a member of an `.npz` archive.
+    case npy
+    /// A slice of a NIfTI-1 or NIfTI-2 volume.
+    case nifti
 
-    /// Detects the format from the first bytes, or returns nil for anything else.
+    /// Detects JPEG or PNG from the first bytes, or returns nil for anything else.
     public init?(magicBytes bytes: [UInt8]) {
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
             self = .jpeg

@@ -115,6 +115,9 @@ public struct Preprocessor: Sendable {
             decoded = try decodeJPEG(data, header: header, denominator: denominator, mode: settings.channels, path: path)
         case .png:
             decoded = try decodePNG(data, header: header, mode: settings.channels, path: path)
+        case .idx, .npy, .nifti:
+            throw ImageIOError(
+                kind: .unsupported, path: path, detail: "\(format.rawValue) arrays are read by their container reader")
         }
 
         // Resample, normalise, quantise once; the Float vector is decoded from the codes.
