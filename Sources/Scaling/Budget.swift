@@ -30,6 +30,8 @@ public struct BudgetPrediction: Sendable, Codable, Equatable {
     /// N at each d_data of the spread (zero-shot only), keyed `low`, `mle`, `twonn`, `high`.
     public var dimensionSpread: [String: Double]
     public var reason: String?
+    /// Caveats that do not change the status, for example an extrapolation far beyond the observed N.
+    public var warnings: [String] = []
 
     /// Builds a prediction without a size, with the status and the reason.
     public static func unavailable(

@@ -6,6 +6,10 @@ public enum ScalingError: Error, Sendable, Equatable, CustomStringConvertible {
     case fitFailed(String)
     /// An argument is out of range, for example a target loss of zero.
     case invalidArgument(String)
+    /// A dataset, audit, task or observation the request names is not in the store.
+    case notFound(String)
+    /// The store or a stored audit report could not be read.
+    case storeFailed(String)
 
     public var description: String {
         switch self {
@@ -15,6 +19,10 @@ public enum ScalingError: Error, Sendable, Equatable, CustomStringConvertible {
             return "The least-squares fit failed: \(detail). Check the observations for outliers or import more."
         case .invalidArgument(let detail):
             return "Invalid argument: \(detail)."
+        case .notFound(let detail):
+            return "Not found: \(detail)."
+        case .storeFailed(let detail):
+            return "Reading the store failed: \(detail)."
         }
     }
 }
