@@ -15,7 +15,8 @@ extension Budget {
     ///
     /// - When N > `maximumImages`, the status becomes `.notReachable` with the reason "not reachable within 10^9
     ///   images", and N and its interval are dropped.
-    /// - When only the upper interval end exceeds `maximumImages`, that end becomes unbounded.
+    /// - When only the upper interval end exceeds `maximumImages`, that end becomes unbounded, and d_data values of
+    ///   the spread whose N exceeds it are dropped and named in a warning.
     /// - When N > `maximumExtrapolationFactor` × `largestObservedN`, a warning names the factor. N stays, because
     ///   the caller may still want the order of magnitude.
     ///
@@ -40,7 +41,13 @@ extension Budget {
             limited.high = nil
             limited.upperUnbounded = true
         }
-        limited.dimensionSpread = limited.dimensionSpread.filter { $0.value <= maximumImages }
+        let beyond = limited.dimensionSpread.filter { $0.value > maximumImages }.keys.sorted()
+        if !beyond.isEmpty {
+            limited.dimensionSpread = limited.dimensionSpread.filter { $0.value <= maximumImages }
+            limited.warnings.append(
+                "with d_data " + beyond.joined(separator: " and ") + " the target is not reachable within 10^9 images"
+            )
+        }
 
         if let largest = largestObservedN, largest > 0, n > maximumExtrapolationFactor * Double(largest) {
             limited.warnings.append(

@@ -2,29 +2,20 @@ import Foundation
 import Scaling
 import Store
 
-/// `intrinsic-audit budget TASK`: predicts the training-set size that reaches a target loss or accuracy.
+/// `intrinsic-audit budget TASK`: predicts the training-set size that reaches a target loss or accuracy, from the
+/// task's own learning curve or, for a task without one, zero-shot from model A and the task's audit values.
 enum BudgetCommand {
     static let usage = "intrinsic-audit budget TASK (--target-loss L | --target-accuracy A) [--dataset FOLDER] [--model NAME] [--format text|json] [--db FILE]"
 
     static let options: [OptionSpec] = [
         OptionSpec(name: "target-loss", valueName: "L", help: "target mean test loss (nats per image, > 0)"),
         OptionSpec(name: "target-accuracy", valueName: "A", help: "target test accuracy, a fraction in (0, 1)"),
-        OptionSpec(name: "dataset", valueName: "FOLDER", help: "dataset folder (or imported dataset name) of the task"),
-        OptionSpec(name: "model", valueName: "NAME", help: "network name (default: the network with the most observations of TASK)"),
+        OptionSpec(name: "dataset", valueName: "FOLDER", help: "dataset folder (or imported dataset name) of the task; needed when several datasets have a task of this name"),
+        OptionSpec(name: "model", valueName: "NAME", help: "network name (default: the network with the most observations of TASK, or of tasks with its audit fingerprint)"),
         OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
         OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
         OptionSpec(name: "help", valueName: nil, help: "show this help"),
     ]
-
-    /// The command's JSON output.
-    struct Output: Codable {
-        var task: String
-        var model: String
-        var prediction: BudgetPrediction
-        var curve: LearningCurve?
-        /// Data factor for a 10 % lower loss under model A, with the d_data spread (zero-shot only).
-        var tenPercentLowerLoss: DataMultiplier?
-    }
 
     static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parseArguments(arguments, options: options, usage: usage)
@@ -35,47 +26,17 @@ enum BudgetCommand {
         guard parsed.positionals.count == 1 else {
             throw UsageError(message: "expected one TASK name, got \(parsed.positionals.count)", usage: usage)
         }
-        let task = parsed.positionals[0]
         let format = try parsed.choice("format", ["text", "json"], usage: usage) ?? "text"
         let (quantity, target) = try parseTarget(parsed)
 
         let store = try openStore(parsed.string("db"))
-        let dataset = parsed.string("dataset").map(RankCommand.resolveDataset)
-        let ofTask = try store.observations(dataset: dataset, task: task)
-        guard !ofTask.isEmpty else {
-            throw CommandFailure("no observations of task \(task)\(dataset.map { " in \($0)" } ?? "") in \(store.path); train or import some first")
-        }
-        let model = parsed.string("model") ?? mostObserved(ofTask)
-        let observations = ofTask.filter { $0.model == model }
-        guard !observations.isEmpty else {
-            throw CommandFailure("no observations of task \(task) with network \(model); pass --model with one of: \(Set(ofTask.map(\.model)).sorted().joined(separator: ", "))")
-        }
+        let request = BudgetRequest(
+            task: parsed.positionals[0], dataset: parsed.string("dataset").map(RankCommand.resolveDataset),
+            model: parsed.string("model"), quantity: quantity, target: target
+        )
+        let estimate = try BudgetPlanner.estimate(request, store: store)
 
-        var output = Output(task: task, model: model, prediction: .unavailable(.notAvailable, quantity: quantity, target: target, method: "none", reason: "no method applied"))
-        let points = LearningCurves.points(observations, quantity: quantity)
-        if points.count >= LearningCurves.minimumSizes {
-            let curve = try LearningCurves.fit(points, quantity: quantity)
-            output.curve = curve
-            output.prediction = Budget.fromCurve(curve, target: target)
-        } else if quantity == .errorRate {
-            output.prediction = .unavailable(.notAvailable, quantity: quantity, target: target, method: "zero-shot model A", reason: "the task has observations at \(points.count) sizes, fewer than \(LearningCurves.minimumSizes) for its own curve, and model A predicts loss only; pass --target-loss or train more sizes")
-        } else {
-            let latest = observations.last!
-            let group = try store.observations(model: model, auditFingerprint: latest.auditFingerprint)
-            let fit = try ScalingLaw.fit(group)
-            let values = TaskAuditValues(
-                kF: latest.kF, kFLow: latest.kFLow, kFHigh: latest.kFHigh, dDataMLE: latest.dDataMLE,
-                dDataTwoNN: latest.dDataTwoNN, dDataLow: latest.dDataLow, dDataHigh: latest.dDataHigh
-            )
-            output.prediction = Budget.zeroShot(fit, task: values, targetLoss: target)
-            if let d = latest.dDataMLE, fit.modelA.b.value > 0 {
-                output.tenPercentLowerLoss = try? Budget.dataMultiplier(
-                    lossRatio: 0.9, b: fit.modelA.b.value, d: d, dLow: latest.dDataLow ?? d, dHigh: latest.dDataHigh ?? d
-                )
-            }
-        }
-
-        print(format == "json" ? try encodeJSON(output) : render(output), terminator: format == "json" ? "\n" : "")
+        print(format == "json" ? try encodeJSON(estimate) : render(estimate), terminator: format == "json" ? "\n" : "")
         return 0
     }
 
@@ -98,23 +59,28 @@ enum BudgetCommand {
         }
     }
 
-    static func mostObserved(_ observations: [ObservationRecord]) -> String {
-        let counts = Dictionary(grouping: observations, by: \.model).mapValues(\.count)
-        return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key
-    }
-
-    static func render(_ output: Output) -> String {
-        let prediction = output.prediction
+    static func render(_ estimate: BudgetEstimate) -> String {
+        let prediction = estimate.prediction
         let goal = prediction.quantity == .loss ? "test loss \(number(prediction.target))" : "accuracy \(number(1 - prediction.target))"
-        var lines = ["Budget for task \(output.task), network \(output.model), target \(goal), method: \(prediction.method)"]
-        if let curve = output.curve {
+        var lines = ["Budget for task \(estimate.task) (\(estimate.dataset)), network \(estimate.model), target \(goal)"]
+        lines.append("  basis: \(estimate.basis)")
+        if let note = estimate.note {
+            lines.append("  note: \(note)")
+        }
+        if let audit = estimate.audit {
+            lines.append("  audit \(audit.auditID): " + auditValues(audit))
+        }
+        if let curve = estimate.curve {
             let asymptote = curve.asymptote.map { " + \(describe($0))" } ?? ""
             lines.append("  curve: c = \(describe(curve.c)), β = \(describe(curve.beta))\(asymptote); weights: \(curve.weighting)")
         }
+        if let fit = estimate.fit {
+            lines.append("  model A (d_data by \(fit.dimension.rawValue)): a = \(describe(fit.modelA.a)), b = \(describe(fit.modelA.b))")
+        }
+
         switch prediction.status {
         case .available:
-            let high = prediction.upperUnbounded ? "not reachable at the upper end" : (prediction.high.map(number) ?? "n/a")
-            lines.append("  N ≈ \(number(prediction.n!)) [\(prediction.low.map(number) ?? "n/a"), \(high)]")
+            lines.append("  N ≈ \(number(prediction.n!))\(interval(prediction))")
             if let interval = prediction.interval {
                 lines.append("  interval: \(interval)")
             }
@@ -124,9 +90,62 @@ enum BudgetCommand {
         for (name, n) in prediction.dimensionSpread.sorted(by: { $0.value < $1.value }) {
             lines.append("  with d_data \(name): N ≈ \(number(n))")
         }
-        if let factor = output.tenPercentLowerLoss {
-            lines.append("  a 10 % lower loss needs \(number(factor.estimate))× the data (\(number(factor.low))× to \(number(factor.high))× over the d_data interval)")
+        for warning in prediction.warnings {
+            lines.append("  warning: \(warning)")
+        }
+        if let factor = estimate.tenPercentLowerLoss {
+            lines.append("  a 10 % lower loss needs \(number(factor.estimate))× the data (\(number(factor.low))× to \(number(factor.high))× over the d_data range)")
+        }
+        if estimate.curve != nil || estimate.fit != nil {
+            lines.append("  parameter intervals: 95 % Student-t from the Jacobian; no bootstrap is run for budgets")
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// ` [low, high]`, with each missing end explained once instead of printed as a placeholder.
+    private static func interval(_ prediction: BudgetPrediction) -> String {
+        let high = prediction.upperUnbounded ? "unbounded" : prediction.high.map(number)
+        // A lower end below one image only says that the target is reached at any size.
+        let low = prediction.low.map { $0 < 1 ? "< 1" : number($0) }
+        switch (low, high) {
+        case let (low?, high?):
+            let note = prediction.upperUnbounded
+                ? " (the upper end is unbounded: part of the interval does not reach the target within 10^9 images)"
+                : ""
+            return " [\(low), \(high)]\(note)"
+        case (nil, nil):
+            return " (no interval)"
+        case let (low?, nil):
+            return " [\(low), upper end not available]"
+        case let (nil, high?):
+            return " [lower end not available, \(high)]"
+        }
+    }
+
+    private static func auditValues(_ audit: AuditedTask) -> String {
+        let values = audit.values
+        var parts: [String] = []
+        if audit.kFInfinite {
+            parts.append("K_F = ∞ (identical images with different labels)")
+        } else if let kF = values.kF {
+            let range = both(values.kFLow, values.kFHigh).map { " [\(number($0)), \(number($1))]" } ?? " (no interval: a single run)"
+            parts.append("K_F = \(number(kF))\(range)")
+        }
+        if let mle = values.dDataMLE {
+            parts.append("d_data MLE = \(number(mle))")
+        }
+        if let twoNN = values.dDataTwoNN {
+            parts.append("TwoNN = \(number(twoNN))")
+        }
+        if let low = values.dDataLow, let high = values.dDataHigh {
+            parts.append("range [\(number(low)), \(number(high))]")
+        }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Both values, or nil when either is missing.
+private func both<A, B>(_ first: A?, _ second: B?) -> (A, B)? {
+    guard let first, let second else { return nil }
+    return (first, second)
 }

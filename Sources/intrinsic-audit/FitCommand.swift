@@ -28,7 +28,9 @@ enum FitCommand {
         let dimension = try parsed.choice("dimension", ["mle", "twonn"], usage: usage).flatMap(DimensionEstimator.init) ?? .mle
 
         let store = try openStore(parsed.string("db"))
-        let observations = try store.observations(model: parsed.string("model"))
+        // Imported rows without K_F, d_data and fingerprint take them from the latest audit of their dataset.
+        let stored = try store.observations(model: parsed.string("model"))
+        let observations = AuditedTasks.fillingAuditValues(stored, from: try AuditedTasks.all(store: store))
         guard !observations.isEmpty else {
             throw CommandFailure("no observations\(parsed.string("model").map { " of network \($0)" } ?? "") in \(store.path); run 'intrinsic-audit train' or 'intrinsic-audit observations import FILE.csv' first")
         }
@@ -79,15 +81,43 @@ enum FitCommand {
         if let note = fit.note {
             lines.append("  note: \(note)")
         }
-        lines.append("  intervals: \(Int(fit.confidence * 100)) % Student-t from the Jacobian; bootstrap over \(fit.bootstrapReplicates) resamples (seed \(fit.bootstrapSeed))")
+        lines.append("  intervals: " + intervalNote(fit))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Names the interval methods, and says once why an interval is missing.
+    static func intervalNote(_ fit: ScalingLawFit) -> String {
+        let percent = "\(number(fit.confidence * 100)) %"
+        let estimates = [fit.modelA.a, fit.modelA.b, fit.modelB.a, fit.modelB.b]
+        var parts = ["\(percent) Student-t from the Jacobian"]
+        if estimates.contains(where: { $0.low == nil || $0.high == nil }) {
+            parts[0] += " (missing where the covariance from MINPACK is singular)"
+        }
+        if fit.bootstrapReplicates >= 2 {
+            var bootstrap = "bootstrap over \(fit.bootstrapReplicates) resamples (seed \(fit.bootstrapSeed))"
+            if fit.bootstrapSkipped > 0 {
+                bootstrap += ", \(fit.bootstrapSkipped) resamples skipped because they had a single value of ln N / d_data"
+            }
+            parts.append(bootstrap)
+        } else {
+            parts.append("no bootstrap interval: \(fit.bootstrapReplicates) of \(fit.bootstrapReplicates + fit.bootstrapSkipped) "
+                + "resamples could be refitted, fewer than the 2 a percentile interval needs")
+        }
+        return parts.joined(separator: "; ")
     }
 }
 
-/// Formats an estimate as `value [low, high] (bootstrap [low, high])`, writing `n/a` for a missing end.
+/// Formats an estimate as `value [low, high] (bootstrap [low, high])`. A missing interval is left out, so the
+/// caller states once why it is missing.
 func describe(_ estimate: ParameterEstimate) -> String {
-    let end = { (value: Double?) in value.map(number) ?? "n/a" }
-    return "\(number(estimate.value)) [\(end(estimate.low)), \(end(estimate.high))] (bootstrap [\(end(estimate.bootstrapLow)), \(end(estimate.bootstrapHigh))])"
+    var text = number(estimate.value)
+    if let low = estimate.low, let high = estimate.high {
+        text += " [\(number(low)), \(number(high))]"
+    }
+    if let low = estimate.bootstrapLow, let high = estimate.bootstrapHigh {
+        text += " (bootstrap [\(number(low)), \(number(high))])"
+    }
+    return text
 }
 
 /// Formats a number with 4 significant digits.

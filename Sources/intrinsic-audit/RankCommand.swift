@@ -3,13 +3,14 @@ import Foundation
 import Scaling
 import Store
 
-/// `intrinsic-audit rank`: compares the K_F ranking of trained tasks with their observed test-loss ranking.
+/// `intrinsic-audit rank`: ranks every audited task by K_F with its predicted loss ratio to the easiest task, and
+/// compares that order with the observed test losses where observations exist (Kendall's τ).
 enum RankCommand {
     static let usage = "intrinsic-audit rank [--dataset FOLDER] [--model NAME] [--format text|json] [--db FILE]"
 
     static let options: [OptionSpec] = [
-        OptionSpec(name: "dataset", valueName: "FOLDER", help: "only tasks of this dataset folder (or imported dataset name)"),
-        OptionSpec(name: "model", valueName: "NAME", help: "network name (default: every network with observations)"),
+        OptionSpec(name: "dataset", valueName: "FOLDER", help: "only tasks of this dataset folder (or imported dataset name); default: every audited dataset"),
+        OptionSpec(name: "model", valueName: "NAME", help: "network of the verdict (default: every network with observations)"),
         OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
         OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
         OptionSpec(name: "help", valueName: nil, help: "show this help"),
@@ -18,7 +19,9 @@ enum RankCommand {
     static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parseArguments(arguments, options: options, usage: usage)
         if parsed.flags.contains("help") {
-            print(helpText(summary: "Rank tasks by K_F and test whether their test losses at a common N follow that order (Kendall's τ).", usage: usage, options: options), terminator: "")
+            let summary = "Rank audited tasks by K_F, predict each task's loss relative to the easiest one, and test "
+                + "whether observed test losses at a common N follow that order (Kendall's τ)."
+            print(helpText(summary: summary, usage: usage, options: options), terminator: "")
             return 0
         }
         guard parsed.positionals.isEmpty else {
@@ -28,36 +31,18 @@ enum RankCommand {
 
         let store = try openStore(parsed.string("db"))
         let dataset = parsed.string("dataset").map(resolveDataset)
-        let observations = try store.observations(model: parsed.string("model"), dataset: dataset)
-        guard !observations.isEmpty else {
-            throw CommandFailure("no observations\(dataset.map { " of \($0)" } ?? "") in \(store.path); run 'intrinsic-audit train' or 'intrinsic-audit observations import FILE.csv' first")
-        }
-
-        var verdicts: [RankingVerdict] = []
-        var failures: [String] = []
-        for model in Array(Set(observations.map(\.model))).sorted() {
-            do {
-                let verdict = try RankingVerdict(observations, model: model)
-                verdicts.append(verdict)
-                _ = try store.insertScalingResult(ScalingResultRecord(
-                    kind: .verdict, model: model, auditFingerprint: nil, dataset: dataset,
-                    resultJSON: try encodeJSON(verdict), softwareVersion: SoftwareVersion.current
-                ))
-            } catch let error as ScalingError {
-                failures.append("network \(model): \(error)")
-            }
-        }
-        guard !verdicts.isEmpty else {
-            throw CommandFailure(failures.joined(separator: "\n"))
+        let ranking = try AuditRanking.load(store: store, dataset: dataset, model: parsed.string("model"))
+        for verdict in ranking.verdicts {
+            _ = try store.insertScalingResult(ScalingResultRecord(
+                kind: .verdict, model: verdict.model, auditFingerprint: nil, dataset: dataset,
+                resultJSON: try encodeJSON(verdict), softwareVersion: SoftwareVersion.current
+            ))
         }
 
         if format == "json" {
-            print(try encodeJSON(verdicts))
+            print(try encodeJSON(ranking))
         } else {
-            print(verdicts.map(render).joined(separator: "\n"), terminator: "")
-        }
-        for failure in failures {
-            FileHandle.standardError.write(Data("warning: skipped \(failure)\n".utf8))
+            print(render(ranking), terminator: "")
         }
         return 0
     }
@@ -69,15 +54,61 @@ enum RankCommand {
         return String(cString: resolved)
     }
 
-    static func render(_ verdict: RankingVerdict) -> String {
-        var lines = ["Ranking of network \(verdict.model) at N = \(verdict.matchedN), easiest task (lowest K_F) first:"]
-        lines.append("  task                          K_F [interval]              L/L_easiest predicted   mean test loss (seeds)")
+    static func render(_ ranking: AuditRanking) -> String {
+        var lines: [String] = []
+        var footnotes = Footnotes()
+        let severalDatasets = Set(ranking.rows.map(\.dataset)).count > 1
+
+        // Audited tasks, one block per audit fingerprint.
+        var fingerprint: String?
+        for row in ranking.rows {
+            if row.auditFingerprint != fingerprint {
+                fingerprint = row.auditFingerprint
+                if !lines.isEmpty {
+                    lines.append("")
+                }
+                lines.append("Audited tasks (preprocessing fingerprint \(row.auditFingerprint)), easiest (lowest K_F) first:")
+                lines.append("  reference: \(row.reference ?? "none (no finite positive K_F)")")
+                lines.append("  " + pad("task", 30) + pad("K_F [95 % interval]", 28) + pad("d_data MLE / TwoNN", 20)
+                    + pad("L/L_ref predicted", 26) + "observations")
+            }
+            let name = severalDatasets ? "\((row.dataset as NSString).lastPathComponent) / \(row.task)" : row.task
+            lines.append("  " + pad(name, 30) + pad(sharpness(row, &footnotes), 28)
+                + pad(dimensions(row.values), 20) + pad(relative(row.relativeDifficulty, &footnotes), 26)
+                + observed(row))
+        }
+        if ranking.rows.isEmpty {
+            lines.append("No finished audit in the selection; K_F predictions need 'intrinsic-audit audit FOLDER'.")
+        }
+        if !ranking.observedWithoutAudit.isEmpty {
+            lines.append("  observed but not audited: " + ranking.observedWithoutAudit.joined(separator: ", "))
+        }
+        lines += footnotes.lines.map { "  " + $0 }
+
+        // Verdicts from observations.
+        for verdict in ranking.verdicts {
+            lines.append("")
+            lines += renderVerdict(verdict)
+        }
+        for (model, reason) in ranking.verdictsUnavailable.sorted(by: { $0.key < $1.key }) {
+            lines.append("")
+            lines.append("No verdict for network \(model): \(reason)")
+        }
+        if ranking.verdicts.isEmpty && ranking.verdictsUnavailable.isEmpty {
+            lines.append("")
+            lines.append("No verdict: no task has observations; run 'intrinsic-audit train' or 'intrinsic-audit "
+                + "observations import FILE.csv' to compare K_F with test losses.")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func renderVerdict(_ verdict: RankingVerdict) -> [String] {
+        var lines = ["Verdict for network \(verdict.model) at N = \(verdict.matchedN), easiest task (lowest K_F) first:"]
+        lines.append("  " + pad("task", 30) + pad("K_F", 12) + pad("L/L_easiest predicted", 24) + "mean test loss (seeds)")
         for task in verdict.tasks {
-            let interval = "[\(task.kFLow.map(number) ?? "n/a"), \(task.kFHigh.map(number) ?? "n/a")]"
-            let relative = task.relativeDifficulty
-            let predicted = relative.ratio.map { "\(number($0)) [\(relative.low.map(number) ?? "n/a"), \(relative.high.map(number) ?? "n/a")]" } ?? "not available"
-            let name = (task.task as NSString).padding(toLength: 28, withPad: " ", startingAt: 0)
-            lines.append("  \(name)  \(number(task.kF)) \(interval.padding(toLength: 20, withPad: " ", startingAt: 0))  \(predicted.padding(toLength: 22, withPad: " ", startingAt: 0))  \(number(task.meanLoss)) (\(task.seeds))")
+            let predicted = task.relativeDifficulty.ratio.map(number) ?? "not available"
+            lines.append("  " + pad(task.task, 30) + pad(number(task.kF), 12) + pad(predicted, 24)
+                + "\(number(task.meanLoss)) (\(task.seeds))")
         }
         for (task, reason) in verdict.excluded.sorted(by: { $0.key < $1.key }) {
             lines.append("  left out: \(task): \(reason)")
@@ -85,6 +116,65 @@ enum RankCommand {
         let kendall = verdict.kendall
         lines.append("  Kendall τ_b = \(number(kendall.tau)), p = \(number(kendall.pValue)) (\(kendall.method.rawValue), \(kendall.count) tasks)")
         lines.append("  verdict: \(verdict.verdict)")
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
+
+    // MARK: - Cells
+
+    private static func sharpness(_ row: AuditRankingRow, _ footnotes: inout Footnotes) -> String {
+        if row.kFInfinite {
+            return "∞ " + footnotes.mark("∞: identical images carry different labels; fix them and audit again")
+        }
+        guard let value = row.values.kF else {
+            return "unknown " + footnotes.mark("unknown: the audit could not measure K_F (see its report)")
+        }
+        guard let low = row.values.kFLow, let high = row.values.kFHigh else {
+            return number(value) + " " + footnotes.mark("no interval: the audit gives a K_F interval only with 2 or more runs")
+        }
+        return "\(number(value)) [\(number(low)), \(number(high))]"
+    }
+
+    private static func dimensions(_ values: TaskAuditValues) -> String {
+        let mle = values.dDataMLE.map(number) ?? "–"
+        let twoNN = values.dDataTwoNN.map(number) ?? "–"
+        return "\(mle) / \(twoNN)"
+    }
+
+    private static func relative(_ difficulty: RelativeDifficulty, _ footnotes: inout Footnotes) -> String {
+        guard let ratio = difficulty.ratio else {
+            return "not available " + footnotes.mark("not available: " + (difficulty.reason ?? "K_F is missing"))
+        }
+        guard let low = difficulty.low, let high = difficulty.high else {
+            return number(ratio) + " " + footnotes.mark("no ratio interval: a K_F interval is missing")
+        }
+        return "\(number(ratio)) [\(number(low)), \(number(high))]"
+    }
+
+    private static func observed(_ row: AuditRankingRow) -> String {
+        row.observationCount == 0 ? "none" : "\(row.observationCount) (\(row.models.joined(separator: ", ")))"
+    }
+}
+
+/// Numbered explanations printed once below a table, so a missing value is explained without repeating the reason
+/// on every row.
+struct Footnotes {
+    private(set) var texts: [String] = []
+
+    /// Returns the marker `(n)` of `text`, adding it on first use.
+    mutating func mark(_ text: String) -> String {
+        if let index = texts.firstIndex(of: text) {
+            return "(\(index + 1))"
+        }
+        texts.append(text)
+        return "(\(texts.count))"
+    }
+
+    var lines: [String] {
+        texts.enumerated().map { "(\($0.offset + 1)) \($0.element)" }
+    }
+}
+
+/// Pads or keeps `text` to at least `width` characters, with one space after overlong text.
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }
