@@ -27,7 +27,19 @@ let package = Package(
         // full-resolution images.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
-        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        // DCMTK (C++) and OpenJPEG behind a plain C API: exceptions, oflog output and codec
+        // registration stay inside this target.
+        .target(
+            name: "CDicom",
+            cxxSettings: [.headerSearchPath(".")],
+            linkerSettings: [
+                .linkedLibrary("dcmjpeg"), .linkedLibrary("dcmjpls"), .linkedLibrary("dcmimgle"),
+                .linkedLibrary("dcmdata"), .linkedLibrary("oflog"), .linkedLibrary("ofstd"),
+                .linkedLibrary("openjp2"),
+            ]
+        ),
+
+        .target(name: "ImageIO", dependencies: ["CImageCodecs", "CDicom"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Estimators", dependencies: ["LinearAlgebra"]),
         .target(name: "Datasets", dependencies: ["ImageIO"]),
@@ -39,6 +51,7 @@ let package = Package(
         .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC", "ImageIO", "LinearAlgebra", "Estimators"]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
+        .testTarget(name: "DICOMTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra", "Datasets"], resources: [.copy("Golden")]),

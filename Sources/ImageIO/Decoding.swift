@@ -25,6 +25,8 @@ func readImageHeader(_ bytes: [UInt8], format: ImageFormat, path: String) throws
             return ia_jpeg_read_header(buffer.baseAddress, buffer.count, &header, &message)
         case .png:
             return ia_png_read_header(buffer.baseAddress, buffer.count, &header, &message)
+        case .dicom:
+            preconditionFailure("readImageHeader called for DICOM data, which DICOMFile parses")
         }
     }
     if status != IA_OK {

@@ -1,10 +1,12 @@
-/// Image container formats that the decoders read. Detected from the magic bytes, never from
-/// the file name extension.
+/// Image container formats that the decoders read. Detected from the magic bytes; the file name
+/// extension counts only for DICOM data without the 128-byte preamble (see `init(magicBytes:path:)`).
 public enum ImageFormat: String, Sendable, Codable {
     /// JPEG/JFIF/Exif: the data starts with SOI and a marker, FF D8 FF.
     case jpeg
     /// PNG: the data starts with the 8-byte signature 89 50 4E 47 0D 0A 1A 0A.
     case png
+    /// DICOM Part 10 file: a 128-byte preamble, then "DICM" at byte offset 128.
+    case dicom
 
     /// Detects the format from the first bytes, or returns nil for anything else.
     public init?(magicBytes bytes: [UInt8]) {
@@ -12,6 +14,21 @@ public enum ImageFormat: String, Sendable, Codable {
             self = .jpeg
         } else if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
             self = .png
+        } else if bytes.count >= 132 && bytes[128] == 0x44 && bytes[129] == 0x49 && bytes[130] == 0x43 && bytes[131] == 0x4D {
+            self = .dicom
+        } else {
+            return nil
+        }
+    }
+
+    /// Detects the format from the first bytes, and takes data without a known signature as
+    /// DICOM when `path` ends in ".dcm" (any case): such files may lack the preamble and meta
+    /// header, and DCMTK then decides whether they parse.
+    public init?(magicBytes bytes: [UInt8], path: String) {
+        if let format = ImageFormat(magicBytes: bytes) {
+            self = format
+        } else if path.lowercased().hasSuffix(".dcm") {
+            self = .dicom
         } else {
             return nil
         }
