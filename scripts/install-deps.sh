@@ -11,6 +11,8 @@ packages=(
   zlib1g-dev          # zlib: needed by libpng
   libopenblas-dev     # OpenBLAS: SGEMM for distance screening
   liblapacke-dev      # LAPACKE: linear algebra for later fits
+  libdcmtk-dev        # DCMTK: DICOM parsing and JPEG, JPEG-LS, RLE decoding
+  libopenjp2-7-dev    # OpenJPEG: JPEG 2000 frames inside DICOM files
 )
 
 missing=()
