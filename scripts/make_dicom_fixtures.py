@@ -3,7 +3,7 @@
 
 Usage: /tmp/torch-venv/bin/python scripts/make_dicom_fixtures.py SAMPLES_FOLDER
 
-SAMPLES_FOLDER holds the pydicom test files (folders pydicom_bundled/ and pydicom_data_store/,
+SAMPLES_FOLDER contains the pydicom test files (folders pydicom_bundled/ and pydicom_data_store/,
 see Tests/DICOMTests/Resources/PROVENANCE.md). Needs pydicom 3 and numpy, plus DCMTK's
 `dcmcjpeg` (Debian package dcmtk) for the JPEG Lossless file. Every derived file states below
 how it is made. Afterwards run scripts/golden_dicom.py over the folder to refresh golden.json.
@@ -46,7 +46,8 @@ def derive_ct_pair(samples):
     """Two CT slices with equal Hounsfield units: stored s with intercept -1024, and s - 1024 with 0."""
     source = pydicom.dcmread(os.path.join(samples, "pydicom_bundled/CT_small.dcm"))
     stored = source.pixel_array.astype(np.int32)
-    assert float(source.RescaleSlope) == 1 and float(source.RescaleIntercept) == -1024
+    assert float(source.RescaleSlope) == 1
+    assert float(source.RescaleIntercept) == -1024
 
     shifted = copy.deepcopy(source)
     shifted.RescaleIntercept = 0
@@ -58,7 +59,8 @@ def derive_ct_pair(samples):
 def derive_monochrome2(samples):
     """The MONOCHROME1 radiograph stored inverted as MONOCHROME2: s' = 2^12 - 1 - s."""
     source = pydicom.dcmread(os.path.join(samples, "pydicom_bundled/dicomdirtests/77654033/CR1/6154"))
-    assert source.PhotometricInterpretation == "MONOCHROME1" and source.BitsStored == 12
+    assert source.PhotometricInterpretation == "MONOCHROME1"
+    assert source.BitsStored == 12
     inverted = copy.deepcopy(source)
     inverted.PhotometricInterpretation = "MONOCHROME2"
     inverted.PixelData = (4095 - source.pixel_array.astype(np.int32)).astype(np.uint16).tobytes()

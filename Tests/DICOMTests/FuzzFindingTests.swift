@@ -5,8 +5,8 @@ import XCTest
 /// Inputs found by scripts/fuzz_dicom.sh, kept as regressions.
 final class FuzzFindingTests: XCTestCase {
     /// Mutated fixtures whose elements declare lengths up to about 1.3 GB in files of 3-11 KB.
-    /// DCMTK reserves the declared length before it notices the data is short; the reservation
-    /// is never touched, so decoding must still end in a value or an ImageIOError, quickly.
+    /// DCMTK reserves the declared length before it notices that the data is short. The
+    /// reservation is never touched, so decoding must still end quickly in a value or an error.
     func testDeclaredLengthsBeyondData() throws {
         let preprocessor = Preprocessor(settings: PreprocessingSettings(resolution: 8))
         for index in 1...4 {

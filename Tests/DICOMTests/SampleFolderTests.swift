@@ -14,11 +14,13 @@ final class SampleFolderTests: XCTestCase {
         }
         let golden = try JSONDecoder().decode(GoldenFile.self, from: Data(contentsOf: URL(fileURLWithPath: goldenPath)))
         let preprocessor = Preprocessor(settings: PreprocessingSettings())
+
         var lines = [String]()
         var files = Set<String>()
         for entry in golden.entries {
             files.insert(entry.file)
         }
+
         for file in files.sorted() {
             let path = folder + "/" + file
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -56,6 +58,12 @@ final class SampleFolderTests: XCTestCase {
                     lines.append("\(file)#\(entry.frame ?? 0)\tours-error\t\(error.kind.rawValue): \(error.detail)")
                 }
             }
+        }
+        // pydicom 3.0.2 reads non-segmented palette LUT data as little-endian in big-endian files,
+        // so its golden values for these files are not a reference.
+        let pydicomBigEndianPalette = ["OBXXXX1A_expb.dcm", "OBXXXX1A_expb_2frame.dcm"]
+        lines = lines.map { line in
+            pydicomBigEndianPalette.contains { line.contains("/\($0)#") } ? line.replacingOccurrences(of: "DIFFERENT", with: "pydicom-palette-byte-order") : line
         }
         let report = lines.joined(separator: "\n") + "\n"
         if let output = environment["IA_DICOM_REPORT"] {
