@@ -31,6 +31,9 @@ extension Preprocessor {
     }
 
     /// Decodes one DICOM frame and runs the shared resample, normalise and quantise steps.
+    ///
+    /// NOTE: every call parses the whole file again, so reading all n frames of a large
+    /// multi-frame object costs n parses of the whole file.
     func preprocessDICOM(data: [UInt8], path: String, frame: Int) throws(ImageIOError) -> PreprocessedImage {
         guard settings.resolution > 0 else {
             throw ImageIOError(
