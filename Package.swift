@@ -30,7 +30,19 @@ let package = Package(
         // im2col, BatchNorm and pooling loops of the CNN trainer, optimised in debug builds too.
         .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
-        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        // DCMTK (C++) and OpenJPEG behind a plain C API: exceptions, oflog output and codec
+        // registration stay inside this target.
+        .target(
+            name: "CDicom",
+            cxxSettings: [.headerSearchPath(".")],
+            linkerSettings: [
+                .linkedLibrary("dcmjpeg"), .linkedLibrary("dcmjpls"), .linkedLibrary("dcmimgle"),
+                .linkedLibrary("dcmdata"), .linkedLibrary("oflog"), .linkedLibrary("ofstd"),
+                .linkedLibrary("openjp2"),
+            ]
+        ),
+
+        .target(name: "ImageIO", dependencies: ["CImageCodecs", "CDicom"]),
         // Readers of IDX, NumPy (.npy, .npz) and NIfTI files on zlib's inflate.
         .target(name: "Containers", dependencies: ["ImageIO", "CZlib"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"]),
@@ -49,6 +61,7 @@ let package = Package(
         .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC", "ImageIO", "LinearAlgebra", "Estimators", "NeuralNet", "Training", "Scaling"]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
+        .testTarget(name: "DICOMTests", dependencies: ["ImageIO"], resources: [.copy("Resources")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Containers", "ImageIO"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "LinearAlgebra", "Datasets"], resources: [.copy("Golden")]),

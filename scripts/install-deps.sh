@@ -12,6 +12,8 @@ packages=(
   libopenblas-dev     # OpenBLAS: SGEMM for distance screening
   liblapacke-dev      # LAPACKE: linear algebra for later fits
   libcminpack-dev     # MINPACK (C port): Levenberg–Marquardt scaling-law fits
+  libdcmtk-dev        # DCMTK: DICOM parsing and JPEG, JPEG-LS, RLE decoding
+  libopenjp2-7-dev    # OpenJPEG: JPEG 2000 frames inside DICOM files
 )
 
 missing=()

@@ -27,6 +27,7 @@ func readImageHeader(_ bytes: [UInt8], format: ImageFormat, path: String) throws
         case .jpeg:
             return ia_jpeg_read_header(buffer.baseAddress, buffer.count, &header, &message)
         default:
+            // Only .png reaches here: the guard above rejects every other format.
             return ia_png_read_header(buffer.baseAddress, buffer.count, &header, &message)
         }
     }
@@ -74,10 +75,13 @@ func decodeJPEG(
         bitDepth: 8, significantBits: 8)
 }
 
-/// Decodes a PNG into planes for `mode`, with sBIT applied as a right shift (see ia_png_decode).
+/// Decodes a PNG into planes for `mode`, with sBIT applied as a right shift by depth - b.
 ///
-/// NOTE: the PNG specification requires samples with sBIT to be scaled up to the full depth.
-/// A file that stores unscaled values (say 0...4095 in 16 bits with sBIT 12) loses its low bits.
+/// The PNG specification requires samples with sBIT b to be scaled up to the full depth, and
+/// such samples are shifted down to 0...2^b - 1. Medical exports often store unscaled values
+/// instead (say 0...4095 in 16 bits with sBIT 12). Samples are taken as unscaled, and kept as
+/// they are, when all are below 2^b and at least one has a nonzero bit among the low
+/// depth - b bits (which a scaled sample below 2^b never has). Palette images get libpng's shift.
 func decodePNG(_ bytes: [UInt8], header: ia_header, mode: ChannelMode, path: String) throws(ImageIOError) -> DecodedPlanes {
     let isPalette = header.png_color_type == 3
     let bitDepth = isPalette ? 8 : Int(header.bit_depth)
@@ -94,26 +98,47 @@ func decodePNG(_ bytes: [UInt8], header: ia_header, mode: ChannelMode, path: Str
     func decode(into buffer: UnsafeMutableRawBufferPointer) {
         bytes.withUnsafeBufferPointer { source in
             status = ia_png_decode(
-                source.baseAddress, source.count, 1, buffer.baseAddress, buffer.count,
+                source.baseAddress, source.count, isPalette ? 1 : 0, buffer.baseAddress, buffer.count,
                 &width, &height, &channels, &bytesPerSample, &message)
         }
     }
 
     // 16-bit samples arrive as native-endian UInt16, others as UInt8.
+    let shift = isPalette ? 0 : bitDepth - significantBits
     if header.bit_depth == 16 {
-        let pixels = [UInt16](unsafeUninitializedCapacity: sampleCount) { buffer, initialized in
+        var pixels = [UInt16](unsafeUninitializedCapacity: sampleCount) { buffer, initialized in
             decode(into: UnsafeMutableRawBufferPointer(buffer))
             initialized = status == IA_OK ? sampleCount : 0
         }
         try checkPNGLayout(status, message: message, channels: channels, expected: expectedChannels, bytesPerSample: bytesPerSample, expectedBytes: 2, path: path)
+        applySignificantBits(&pixels, shift: shift, significantBits: significantBits)
         return makePlanes(pixels, width: Int(width), height: Int(height), channels: Int(channels), mode: mode, bitDepth: bitDepth, significantBits: significantBits)
     }
-    let pixels = [UInt8](unsafeUninitializedCapacity: sampleCount) { buffer, initialized in
+    var pixels = [UInt8](unsafeUninitializedCapacity: sampleCount) { buffer, initialized in
         decode(into: UnsafeMutableRawBufferPointer(buffer))
         initialized = status == IA_OK ? sampleCount : 0
     }
     try checkPNGLayout(status, message: message, channels: channels, expected: expectedChannels, bytesPerSample: bytesPerSample, expectedBytes: 1, path: path)
+    applySignificantBits(&pixels, shift: shift, significantBits: significantBits)
     return makePlanes(pixels, width: Int(width), height: Int(height), channels: Int(channels), mode: mode, bitDepth: bitDepth, significantBits: significantBits)
+}
+
+/// Shifts sBIT-scaled samples right by `shift` bits, unless they are unscaled (see `decodePNG`).
+private func applySignificantBits<Sample: FixedWidthInteger & UnsignedInteger>(
+    _ pixels: inout [Sample], shift: Int, significantBits: Int
+) {
+    guard shift > 0 else {
+        return
+    }
+    let lowMask = Sample((1 << shift) - 1)
+    let limit = Sample(1 << significantBits)
+    let isUnscaled = pixels.allSatisfy { $0 < limit } && pixels.contains { $0 & lowMask != 0 }
+    if isUnscaled {
+        return
+    }
+    for i in pixels.indices {
+        pixels[i] >>= Sample(shift)
+    }
 }
 
 private func checkPNGLayout(

@@ -1,6 +1,7 @@
-/// Image formats that the decoders read. JPEG and PNG are detected from the magic bytes, never
-/// from the file name extension. The array formats are read by the container readers, which
-/// pass samples to `Preprocessor.preprocess(pixels:path:)`.
+/// Image formats that the decoders read. JPEG, PNG and DICOM are detected from the magic bytes;
+/// the file name extension counts only for DICOM data without the 128-byte preamble (see
+/// `init(magicBytes:path:)`). The array formats are read by the container readers, which pass
+/// samples to `Preprocessor.preprocess(pixels:path:)`.
 public enum ImageFormat: String, Sendable, Codable {
     /// JPEG/JFIF/Exif: the data starts with SOI and a marker, FF D8 FF.
     case jpeg
@@ -12,13 +13,30 @@ public enum ImageFormat: String, Sendable, Codable {
     case npy
     /// A slice of a NIfTI-1 or NIfTI-2 volume.
     case nifti
+    /// DICOM Part 10 file: a 128-byte preamble, then "DICM" at byte offset 128.
+    case dicom
 
-    /// Detects JPEG or PNG from the first bytes, or returns nil for anything else.
+    /// Detects JPEG, PNG or DICOM from the first bytes, or returns nil for anything else.
     public init?(magicBytes bytes: [UInt8]) {
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
             self = .jpeg
         } else if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
             self = .png
+        } else if bytes.count >= 132 && bytes[128] == 0x44 && bytes[129] == 0x49 && bytes[130] == 0x43 && bytes[131] == 0x4D {
+            self = .dicom
+        } else {
+            return nil
+        }
+    }
+
+    /// Detects the format from the first bytes, and takes data without a known signature as
+    /// DICOM when `path` ends in ".dcm" (any case): such files may lack the preamble and meta
+    /// header, and DCMTK then decides whether they parse.
+    public init?(magicBytes bytes: [UInt8], path: String) {
+        if let format = ImageFormat(magicBytes: bytes) {
+            self = format
+        } else if path.lowercased().hasSuffix(".dcm") {
+            self = .dicom
         } else {
             return nil
         }

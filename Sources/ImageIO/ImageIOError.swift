@@ -12,16 +12,18 @@ public struct ImageIOError: Error, CustomStringConvertible, Sendable {
         case empty
         /// The data ends before the image is complete.
         case truncated
-        /// The data is not a valid JPEG or PNG (bad marker, CRC, compressed stream, ...).
+        /// The data is not a valid JPEG, PNG or DICOM file (bad marker, CRC, compressed stream, ...).
         case corrupt
-        /// Not a JPEG or PNG, or a variant the decoders do not read (for example 12-bit JPEG).
+        /// Not a JPEG, PNG or DICOM file, or a variant the decoders do not read (for example 12-bit
+        /// JPEG, a DICOM transfer syntax without decoder, or a DICOM object without pixel data).
         case unsupported
         /// The header declares more pixels than `PreprocessingSettings.maxPixels`.
         case tooLarge
     }
 
     public let kind: Kind
-    /// Path of the file, as given by the caller.
+    /// Path of the file, as given by the caller. For DICOM files the path is the only thing that
+    /// identifies the file in a message: no patient attribute (name, id, date) is ever included.
     public let path: String
     /// The failing value or the decoder's own message, for example `"libpng: IHDR: CRC error"`.
     public let detail: String
@@ -43,7 +45,7 @@ public struct ImageIOError: Error, CustomStringConvertible, Sendable {
         case .corrupt:
             return "\(path): the image data is invalid (\(detail)); re-export the image or remove the file"
         case .unsupported:
-            return "\(path): unsupported image (\(detail)); only JPEG and PNG are read, so convert the file or exclude it"
+            return "\(path): unsupported image (\(detail)); only JPEG, PNG and DICOM images are read, so convert the file or exclude it"
         case .tooLarge:
             return "\(path): the image is too large (\(detail)); raise maxPixels or downscale the file"
         }

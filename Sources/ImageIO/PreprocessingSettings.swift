@@ -35,19 +35,23 @@ public struct PreprocessingSettings: Sendable, Codable, Hashable {
     /// images are rejected before any pixel buffer is allocated. Not part of the fingerprint
     /// because it changes which files are read, never their values.
     public var maxPixels: Int = 100_000_000
+    /// VOI window of monochrome DICOM frames (default `none`, min-max over the frame).
+    public var dicomWindow: DICOMWindow = .none
 
     public init(
         resolution: Int = 224,
         channels: ChannelMode = .grey,
         normalize: Normalization = .minmax,
         scaledJPEGDecoding: Bool = true,
-        maxPixels: Int = 100_000_000
+        maxPixels: Int = 100_000_000,
+        dicomWindow: DICOMWindow = .none
     ) {
         self.resolution = resolution
         self.channels = channels
         self.normalize = normalize
         self.scaledJPEGDecoding = scaledJPEGDecoding
         self.maxPixels = maxPixels
+        self.dicomWindow = dicomWindow
     }
 
     /// Length of the preprocessed vector: channel count x resolution^2.
@@ -59,9 +63,11 @@ public struct PreprocessingSettings: Sendable, Codable, Hashable {
     /// `"v1;res=224;ch=grey;norm=minmax;shrink=area;grow=bilinear-half-pixel;jpegscale=on;cache=u16"`.
     ///
     /// `shrink`, `grow` and `cache` name the fixed resampling and UInt16 quantisation rules, so a
-    /// change to those rules must change this text (and the `v1` version).
+    /// change to those rules must change this text (and the `v1` version). A DICOM window other
+    /// than `none` appends `;voi=<name>`, for example `;voi=lung`. The default adds nothing, so
+    /// fingerprints from before DICOM support stay valid for JPEG and PNG.
     public var canonicalDescription: String {
-        [
+        var parts = [
             "v1",
             "res=\(resolution)",
             "ch=\(channels.rawValue)",
@@ -70,7 +76,11 @@ public struct PreprocessingSettings: Sendable, Codable, Hashable {
             "grow=bilinear-half-pixel",
             "jpegscale=\(scaledJPEGDecoding ? "on" : "off")",
             "cache=u16",
-        ].joined(separator: ";")
+        ]
+        if dicomWindow != .none {
+            parts.append("voi=\(dicomWindow.rawValue)")
+        }
+        return parts.joined(separator: ";")
     }
 
     /// 16 lowercase hex digits of the 64-bit FNV-1a hash of the UTF-8 `canonicalDescription`

@@ -88,9 +88,12 @@ public struct Preprocessor: Sendable {
         guard !data.isEmpty else {
             throw ImageIOError(kind: .empty, path: path, detail: "0 bytes")
         }
-        guard let format = ImageFormat(magicBytes: data) else {
+        guard let format = ImageFormat(magicBytes: data, path: path) else {
             throw ImageIOError(
                 kind: .unsupported, path: path, detail: "looks like \(describeUnrecognizedContent(data))")
+        }
+        if format == .dicom {
+            return try preprocessDICOM(data: data, path: path, frame: 0)
         }
         let header = try readImageHeader(data, format: format, path: path)
         let width = Int(header.width)
@@ -118,6 +121,8 @@ public struct Preprocessor: Sendable {
         case .idx, .npy, .nifti:
             throw ImageIOError(
                 kind: .unsupported, path: path, detail: "\(format.rawValue) arrays are read by their container reader")
+        case .dicom:
+            preconditionFailure("DICOM data reached the JPEG/PNG decoding path")
         }
 
         // Resample, normalise, quantise once; the Float vector is decoded from the codes.

@@ -85,7 +85,7 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(error?.detail, "looks like text")
         XCTAssertEqual(
             error?.description,
-            "\(resourcePath("text.png")): unsupported image (looks like text); only JPEG and PNG are read, so convert the file or exclude it"
+            "\(resourcePath("text.png")): unsupported image (looks like text); only JPEG, PNG and DICOM images are read, so convert the file or exclude it"
         )
     }
 
@@ -95,10 +95,11 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(error?.detail, "looks like BMP")
     }
 
-    func testDICOMIsUnsupported() {
+    func testDICOMWithoutPixelDataIsUnsupported() {
+        // Preamble and "DICM" followed by zeros: DCMTK parses no SOP class and no pixel data.
         let error = preprocessingError("dicom-like.dcm")
         XCTAssertEqual(error?.kind, .unsupported)
-        XCTAssertEqual(error?.detail, "looks like DICOM (offset 128 'DICM')")
+        XCTAssertEqual(error?.detail, "DICOM: no pixel data and no SOP Class UID (0008,0016)")
     }
 
     func testUnknownBytesNamedByHex() {
@@ -130,7 +131,7 @@ final class ErrorTests: XCTestCase {
             (.empty, "replace it with a complete copy or remove it"),
             (.truncated, "copy it again from its source"),
             (.corrupt, "re-export the image or remove the file"),
-            (.unsupported, "only JPEG and PNG are read"),
+            (.unsupported, "only JPEG, PNG and DICOM images are read"),
             (.tooLarge, "raise maxPixels or downscale the file"),
         ]
         for (kind, action) in cases {
