@@ -124,8 +124,8 @@ public final class RPCServer: @unchecked Sendable {
             case "watch.add": respond(id: id, result: try addWatch(params))
             case "watch.remove": respond(id: id, result: try removeWatch(params))
             case "shutdown": respond(id: id, result: shutdown())
-            case "budget.estimate", "training.run":
-                throw RPCError.domain(.notAvailable, "\(method) is not available: this version of intrinsic-audit is built without \(method == "training.run" ? "confirmation training" : "label budget estimation")")
+            case "budget.estimate": respond(id: id, result: try estimateBudget(params))
+            case "training.run": throw RPCError.domain(.notAvailable, "training.run is not available: this version of intrinsic-audit is built without confirmation training")
             default:
                 throw RPCError.methodNotFound(method, known: Self.methods)
             }
