@@ -137,7 +137,7 @@ public enum AuditedTasks {
     /// Lists every dataset row by probing ids 1, 2, … until the first missing id.
     ///
     /// NOTE: the store has no call that lists datasets. Probing is complete only while ids stay contiguous, which
-    /// holds because SQLite gives a new row max(id) + 1 and no code deletes a dataset row. Replace this with a
+    /// is true because SQLite gives a new row max(id) + 1 and no code deletes a dataset row. Replace this with a
     /// listing query in Store when one exists.
     static func datasets(store: Store) throws(ScalingError) -> [DatasetRecord] {
         var records: [DatasetRecord] = []

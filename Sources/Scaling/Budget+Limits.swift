@@ -2,7 +2,7 @@ import Foundation
 
 extension Budget {
     /// Training-set sizes above this many images are reported as not reachable instead of as a number. No labelled
-    /// medical image collection comes near 10^9 images, so such a size only says that the fitted law cannot reach
+    /// medical image collection comes near 10^9 images, so such a size only shows that the fitted law cannot reach
     /// the target in practice.
     public static let maximumImages = 1e9
 

@@ -6,8 +6,8 @@ public struct BudgetRequest: Sendable, Equatable {
     public var task: String
     /// Canonical dataset root or imported dataset name; nil searches every audited dataset and every observation.
     public var dataset: String?
-    /// Network name; nil takes the network with the most observations of the task, or, for a task without any,
-    /// the network with the most observations that share the task's audit fingerprint.
+    /// Network name. Nil takes the network with the most observations of the task. For a task without any, it
+    /// takes the network with the most observations that share the task's audit fingerprint.
     public var model: String?
     public var quantity: CurveQuantity
     /// A loss, or an error rate 1 − accuracy for `.errorRate`.
@@ -38,7 +38,7 @@ public struct BudgetEstimate: Sendable, Codable, Equatable {
     public var audit: AuditedTask?
     /// Data factor for a 10 % lower loss under model A, over the d_data range (zero-shot only).
     public var tenPercentLowerLoss: DataMultiplier?
-    /// Why the zero-shot path was taken for a task that has some observations.
+    /// Reason for the zero-shot path when the task has some observations.
     public var note: String?
 }
 
@@ -47,7 +47,7 @@ public enum BudgetPlanner {
     /// Predicts N for `request` from the observations and audits in `store`.
     ///
     /// With observations at `LearningCurves.minimumSizes` or more distinct N for the chosen network, the task's
-    /// own curve is used (`Budget.fromCurve`). Otherwise a loss target is answered zero-shot by `Budget.zeroShot`
+    /// own curve is used (`Budget.fromCurve`). Otherwise a loss target is predicted zero-shot by `Budget.zeroShot`
     /// from model A fitted to every observation of the network with the task's audit fingerprint, and K_F and
     /// d_data of the latest finished audit (or, without an audit, of the task's latest observation). Observations
     /// without audit values take them from the audit (see `AuditedTasks.fillingAuditValues`). The result passes
@@ -170,7 +170,7 @@ public enum BudgetPlanner {
             + "tasks audited with the same preprocessing")
     }
 
-    /// The network with the most observations, the alphabetically first on a tie; nil for no observations.
+    /// Returns the network with the most observations (the alphabetically first on a tie), or nil for none.
     static func mostObserved(_ observations: [ObservationRecord]) -> String? {
         let counts = Dictionary(grouping: observations, by: \.model).mapValues(\.count)
         return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key

@@ -105,7 +105,7 @@ enum BudgetCommand {
     /// ` [low, high]`, with each missing end explained once instead of printed as a placeholder.
     private static func interval(_ prediction: BudgetPrediction) -> String {
         let high = prediction.upperUnbounded ? "unbounded" : prediction.high.map(number)
-        // A lower end below one image only says that the target is reached at any size.
+        // A lower end below one image only means that the target is reached at any size.
         let low = prediction.low.map { $0 < 1 ? "< 1" : number($0) }
         switch (low, high) {
         case let (low?, high?):

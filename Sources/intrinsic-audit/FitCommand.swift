@@ -85,7 +85,7 @@ enum FitCommand {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Names the interval methods, and says once why an interval is missing.
+    /// Names the interval methods and states once why an interval is missing.
     static func intervalNote(_ fit: ScalingLawFit) -> String {
         let percent = "\(number(fit.confidence * 100)) %"
         let estimates = [fit.modelA.a, fit.modelA.b, fit.modelB.a, fit.modelB.b]
