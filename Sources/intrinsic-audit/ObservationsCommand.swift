@@ -15,7 +15,8 @@ enum ObservationsCommand {
         let parsed = try parseArguments(arguments, options: options, usage: usage)
         if parsed.flags.contains("help") {
             let summary = "Import observations from a CSV file with columns task, n, test_loss, model, seed and optionally "
-                + "dataset, accuracy, k_f (inf for a label conflict), d_data and fingerprint."
+                + "dataset, accuracy, k_f (inf for a label conflict), d_data and fingerprint. For rows without k_f, d_data "
+                + "and fingerprint, fit, rank and budget read them from the latest audit when dataset is the audited folder's canonical path."
             print(helpText(summary: summary, usage: usage, options: options), terminator: "")
             return 0
         }
