@@ -5,35 +5,75 @@
 #include <math.h>
 #include <string.h>
 
-void nk_im2col(const float *x, int c, int h, int w, int k, int stride, int pad, int oh, int ow, float *col) {
-    const int area = oh * ow;
+/* One row of one image of the columns: the values a kernel tap (ky, kx) reads at every output position. */
+static void im2col_tap(const float *plane, int h, int w, int ky, int kx, int stride, int pad, int oh, int ow,
+                       float *out) {
+    for (int oy = 0; oy < oh; oy++, out += ow) {
+        const int iy = oy * stride - pad + ky;
+        if (iy < 0 || iy >= h) {
+            memset(out, 0, sizeof(float) * (size_t)ow);
+            continue;
+        }
+        const float *in = plane + (size_t)iy * w;
+        if (stride == 1) {
+            // Contiguous copy between the padded borders.
+            const int shift = kx - pad;
+            const int first = shift < 0 ? -shift : 0;
+            const int last = (w - shift < ow) ? w - shift : ow;
+            for (int ox = 0; ox < first; ox++) out[ox] = 0.0f;
+            if (last > first) memcpy(out + first, in + first + shift, sizeof(float) * (size_t)(last - first));
+            for (int ox = (last > first ? last : first); ox < ow; ox++) out[ox] = 0.0f;
+        } else {
+            for (int ox = 0; ox < ow; ox++) {
+                const int ix = ox * stride - pad + kx;
+                out[ox] = (ix >= 0 && ix < w) ? in[ix] : 0.0f;
+            }
+        }
+    }
+}
+
+void nk_im2col_batch(const float *x, int c, size_t channel_stride, int n, int h, int w, int k, int stride, int pad,
+                     int oh, int ow, float *col) {
+    const size_t area = (size_t)oh * ow;
+    const size_t row_length = (size_t)n * area;
 
     for (int ci = 0; ci < c; ci++) {
-        const float *plane = x + (size_t)ci * h * w;
         for (int ky = 0; ky < k; ky++) {
             for (int kx = 0; kx < k; kx++) {
-                float *row = col + ((size_t)(ci * k + ky) * k + kx) * area;
-                for (int oy = 0; oy < oh; oy++) {
-                    const int iy = oy * stride - pad + ky;
-                    float *out = row + (size_t)oy * ow;
-                    if (iy < 0 || iy >= h) {
-                        memset(out, 0, sizeof(float) * (size_t)ow);
-                        continue;
-                    }
-                    const float *in = plane + (size_t)iy * w;
-                    if (stride == 1) {
-                        // Contiguous copy between the padded borders.
+                float *row = col + ((size_t)(ci * k + ky) * k + kx) * row_length;
+                for (int i = 0; i < n; i++) {
+                    const float *plane = x + ci * channel_stride + (size_t)i * h * w;
+                    im2col_tap(plane, h, w, ky, kx, stride, pad, oh, ow, row + i * area);
+                }
+            }
+        }
+    }
+}
+
+void nk_col2im_batch(const float *col, int c, size_t channel_stride, int n, int h, int w, int k, int stride, int pad,
+                     int oh, int ow, float *x) {
+    const size_t area = (size_t)oh * ow;
+    const size_t row_length = (size_t)n * area;
+
+    for (int ci = 0; ci < c; ci++) {
+        for (int i = 0; i < n; i++) {
+            float *plane = x + ci * channel_stride + (size_t)i * h * w;
+            memset(plane, 0, sizeof(float) * (size_t)h * w);
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    const float *row = col + ((size_t)(ci * k + ky) * k + kx) * row_length + i * area;
+                    for (int oy = 0; oy < oh; oy++) {
+                        const int iy = oy * stride - pad + ky;
+                        if (iy < 0 || iy >= h) continue;
+                        const float *in = row + (size_t)oy * ow;
+                        float *out = plane + (size_t)iy * w;
+                        // Output columns whose input column lies inside the image: first <= ox < last.
                         const int shift = kx - pad;
-                        const int first = shift < 0 ? -shift : 0;
-                        const int last = (w - shift < ow) ? w - shift : ow;
-                        for (int ox = 0; ox < first; ox++) out[ox] = 0.0f;
-                        if (last > first) memcpy(out + first, in + first + shift, sizeof(float) * (size_t)(last - first));
-                        for (int ox = (last > first ? last : first); ox < ow; ox++) out[ox] = 0.0f;
-                    } else {
-                        for (int ox = 0; ox < ow; ox++) {
-                            const int ix = ox * stride - pad + kx;
-                            out[ox] = (ix >= 0 && ix < w) ? in[ix] : 0.0f;
-                        }
+                        if (w - 1 - shift < 0) continue;
+                        const int first = shift < 0 ? (-shift + stride - 1) / stride : 0;
+                        int last = (w - 1 - shift) / stride + 1;
+                        if (last > ow) last = ow;
+                        for (int ox = first; ox < last; ox++) out[ox * stride + shift] += in[ox];
                     }
                 }
             }
@@ -41,25 +81,10 @@ void nk_im2col(const float *x, int c, int h, int w, int k, int stride, int pad, 
     }
 }
 
-void nk_col2im(const float *col, int c, int h, int w, int k, int stride, int pad, int oh, int ow, float *x) {
-    const int area = oh * ow;
-
-    for (int ci = 0; ci < c; ci++) {
-        float *plane = x + (size_t)ci * h * w;
-        for (int ky = 0; ky < k; ky++) {
-            for (int kx = 0; kx < k; kx++) {
-                const float *row = col + ((size_t)(ci * k + ky) * k + kx) * area;
-                for (int oy = 0; oy < oh; oy++) {
-                    const int iy = oy * stride - pad + ky;
-                    if (iy < 0 || iy >= h) continue;
-                    const float *in = row + (size_t)oy * ow;
-                    float *out = plane + (size_t)iy * w;
-                    for (int ox = 0; ox < ow; ox++) {
-                        const int ix = ox * stride - pad + kx;
-                        if (ix >= 0 && ix < w) out[ix] += in[ox];
-                    }
-                }
-            }
+void nk_transpose_outer(const float *x, int rows, int cols, size_t inner, float *y) {
+    for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+            memcpy(y + ((size_t)j * rows + i) * inner, x + ((size_t)i * cols + j) * inner, sizeof(float) * inner);
         }
     }
 }

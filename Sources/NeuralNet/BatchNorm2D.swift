@@ -6,6 +6,7 @@ internal import CNeuralKernels
 /// then updates running_mean ← 0.9·running_mean + 0.1·mean and running_var ← 0.9·running_var +
 /// 0.1·var·m/(m−1) with the unbiased variance (m = N·H·W; for m = 1 the biased value is used).
 /// Evaluation mode normalises with the running statistics. Starts with gamma 1, beta 0, mean 0, var 1.
+/// Inputs are channel-major batches [C, N, side, side], so each channel's N·H·W values are contiguous.
 final class BatchNorm2D {
     static let epsilon: Float = 1e-5
     static let momentum: Float = 0.1
@@ -49,13 +50,13 @@ final class BatchNorm2D {
         let runningMean = store.buffers + runningMeanOffset
         let runningVariance = store.buffers + runningVarianceOffset
         guard training else {
-            nk_batchnorm_eval_forward(input, Int32(batch), Int32(channels), Int32(area), gamma, beta,
+            nk_batchnorm_eval_forward(input, 1, Int32(channels), Int32(batch * area), gamma, beta,
                                       runningMean, runningVariance, Self.epsilon, output.pointer)
             return
         }
 
         normalised.reserve(batch * size)
-        nk_batchnorm_train_forward(input, Int32(batch), Int32(channels), Int32(area), gamma, beta, Self.epsilon,
+        nk_batchnorm_train_forward(input, 1, Int32(channels), Int32(batch * area), gamma, beta, Self.epsilon,
                                    normalised.pointer, output.pointer, batchMean.pointer, batchVariance.pointer,
                                    inverseStd.pointer)
 
@@ -76,12 +77,12 @@ final class BatchNorm2D {
         let gamma = store.parameters + gammaOffset
         guard training else {
             // NOTE: evaluation-mode backward computes only dL/dx; nothing trains in evaluation mode.
-            nk_batchnorm_eval_backward(outputGradient, Int32(batch), Int32(channels), Int32(area), gamma,
+            nk_batchnorm_eval_backward(outputGradient, 1, Int32(channels), Int32(batch * area), gamma,
                                        store.buffers + runningVarianceOffset, Self.epsilon, inputGradient.pointer)
             return
         }
 
-        nk_batchnorm_train_backward(outputGradient, normalised.pointer, Int32(batch), Int32(channels), Int32(area),
+        nk_batchnorm_train_backward(outputGradient, normalised.pointer, 1, Int32(channels), Int32(batch * area),
                                     gamma, inverseStd.pointer, inputGradient.pointer,
                                     parameterGradients ? store.gradients + gammaOffset : nil,
                                     parameterGradients ? store.gradients + betaOffset : nil)

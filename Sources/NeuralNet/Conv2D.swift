@@ -1,12 +1,21 @@
 internal import CNeuralKernels
 internal import COpenBLAS
 
-/// 2-D convolution (PyTorch `Conv2d`, square kernel, groups 1) on square NCHW inputs, computed per
-/// image as im2col followed by one SGEMM: y [C_out, H_out·W_out] = W [C_out, C_in·k·k] · col.
+/// 2-D convolution (PyTorch `Conv2d`, square kernel, groups 1) on square channel-major batches
+/// [C, N, side, side], computed as im2col of a chunk of images followed by one SGEMM per chunk:
+/// y [C_out, n·H_out·W_out] = W [C_out, C_in·k·k] · col [C_in·k·k, n·H_out·W_out].
+///
+/// A chunk holds as many images as fit in `columnBudget` column values (at least one), so the
+/// number of SGEMM calls per pass is about batch·C_in·k²·H_out·W_out / columnBudget. The chunking
+/// depends only on the layer shape, the batch and the budget, never on the thread count.
 ///
 /// Output side: floor((side + 2·padding − kernel) / stride) + 1. Weights are initialised uniform in
 /// ±1/sqrt(C_in·k·k) and so is the optional bias.
 final class Conv2D {
+    /// Column values per chunk by default: 2^22 floats (16 MiB), so a chunk of columns stays in a
+    /// server-class last-level cache while whole 32-image batches of the 64×64 layers do not.
+    static let defaultColumnBudget = 1 << 22
+
     let inChannels: Int
     let outChannels: Int
     let kernel: Int
@@ -17,14 +26,16 @@ final class Conv2D {
 
     let output = FloatBuffer()
     let inputGradient = FloatBuffer()
-    private let columns: FloatBuffer
-    private let columnGradient: FloatBuffer
+    private let workspace: ConvolutionWorkspace
+    private let columnBudget: Int
     private let store: ParameterStore
     private let weightOffset: Int
     private let biasOffset: Int?
 
+    /// `workspace` holds the column buffers; layers that never run at the same time may share one.
     init(_ name: String, store: ParameterStore, inChannels: Int, outChannels: Int, kernel: Int,
-         stride: Int, padding: Int, bias: Bool, inputSide: Int) {
+         stride: Int, padding: Int, bias: Bool, inputSide: Int,
+         workspace: ConvolutionWorkspace = ConvolutionWorkspace(), columnBudget: Int = Conv2D.defaultColumnBudget) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = kernel
@@ -32,6 +43,8 @@ final class Conv2D {
         self.padding = padding
         self.inputSide = inputSide
         outputSide = (inputSide + 2 * padding - kernel) / stride + 1
+        self.workspace = workspace
+        self.columnBudget = columnBudget
         self.store = store
 
         let bound = 1 / Float(inChannels * kernel * kernel).squareRoot()
@@ -40,33 +53,39 @@ final class Conv2D {
         biasOffset = bias
             ? store.register("\(name).bias", shape: [outChannels], trainable: true, initialisation: .uniform(bound: bound))
             : nil
-
-        let columnCount = inChannels * kernel * kernel * outputSide * outputSide
-        columns = FloatBuffer(capacity: columnCount)
-        columnGradient = FloatBuffer(capacity: columnCount)
     }
 
-    var inputSize: Int { inChannels * inputSide * inputSide }
-    var outputSize: Int { outChannels * outputSide * outputSide }
-    private var patchSize: Int { inChannels * kernel * kernel }
+    /// Values per image of the input and of the output.
+    var inputSize: Int { inChannels * inputArea }
+    var outputSize: Int { outChannels * outputArea }
+    private var inputArea: Int { inputSide * inputSide }
     private var outputArea: Int { outputSide * outputSide }
+    private var patchSize: Int { inChannels * kernel * kernel }
+
+    /// Images per chunk for a batch of `batch`.
+    func imagesPerChunk(batch: Int) -> Int {
+        max(1, min(batch, columnBudget / (patchSize * outputArea)))
+    }
 
     func forward(_ input: UnsafePointer<Float>, batch: Int) {
         output.reserve(batch * outputSize)
         let weights = store.parameters + weightOffset
+        let chunk = imagesPerChunk(batch: batch)
+        workspace.columns.reserve(patchSize * chunk * outputArea)
+        let columns = workspace.columns.pointer
 
-        for image in 0..<batch {
-            let x = input + image * inputSize
-            let y = output.pointer + image * outputSize
-            nk_im2col(x, Int32(inChannels), Int32(inputSide), Int32(inputSide), Int32(kernel),
-                      Int32(stride), Int32(padding), Int32(outputSide), Int32(outputSide), columns.pointer)
+        for first in Swift.stride(from: 0, to: batch, by: chunk) {
+            let count = min(chunk, batch - first)
+            unfold(input, batch: batch, first: first, count: count, into: columns)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                        blasint(outChannels), blasint(outputArea), blasint(patchSize),
-                        1, weights, blasint(patchSize), columns.pointer, blasint(outputArea),
-                        0, y, blasint(outputArea))
-            if let biasOffset {
-                nk_add_channel_bias(y, store.parameters + biasOffset, Int32(outChannels), Int32(outputArea))
-            }
+                        blasint(outChannels), blasint(count * outputArea), blasint(patchSize),
+                        1, weights, blasint(patchSize), columns, blasint(count * outputArea),
+                        0, output.pointer + first * outputArea, blasint(batch * outputArea))
+        }
+
+        if let biasOffset {
+            nk_add_channel_bias(output.pointer, store.parameters + biasOffset, Int32(outChannels),
+                                Int32(batch * outputArea))
         }
     }
 
@@ -76,35 +95,56 @@ final class Conv2D {
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int,
                   parameterGradients: Bool, inputGradientNeeded: Bool) {
         let weights = store.parameters + weightOffset
+        let chunk = imagesPerChunk(batch: batch)
+        workspace.columns.reserve(patchSize * chunk * outputArea)
+        let columns = workspace.columns.pointer
         if inputGradientNeeded {
             inputGradient.reserve(batch * inputSize)
-            inputGradient.zero(batch * inputSize)
+            workspace.columnGradient.reserve(patchSize * chunk * outputArea)
         }
         if parameterGradients, let biasOffset {
-            nk_accumulate_channel_sums(outputGradient, Int32(batch), Int32(outChannels), Int32(outputArea),
+            nk_accumulate_channel_sums(outputGradient, 1, Int32(outChannels), Int32(batch * outputArea),
                                        store.gradients + biasOffset)
         }
 
-        for image in 0..<batch {
-            let dy = outputGradient + image * outputSize
+        for first in Swift.stride(from: 0, to: batch, by: chunk) {
+            let count = min(chunk, batch - first)
+            let dy = outputGradient + first * outputArea
+
             if parameterGradients {
-                nk_im2col(input + image * inputSize, Int32(inChannels), Int32(inputSide), Int32(inputSide),
-                          Int32(kernel), Int32(stride), Int32(padding), Int32(outputSide), Int32(outputSide),
-                          columns.pointer)
+                // dW += dY_chunk · colᵀ, summed over the chunk's images and positions by SGEMM.
+                unfold(input, batch: batch, first: first, count: count, into: columns)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                            blasint(outChannels), blasint(patchSize), blasint(outputArea),
-                            1, dy, blasint(outputArea), columns.pointer, blasint(outputArea),
+                            blasint(outChannels), blasint(patchSize), blasint(count * outputArea),
+                            1, dy, blasint(batch * outputArea), columns, blasint(count * outputArea),
                             1, store.gradients + weightOffset, blasint(patchSize))
             }
+
             if inputGradientNeeded {
+                let columnGradient = workspace.columnGradient.pointer
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                            blasint(patchSize), blasint(outputArea), blasint(outChannels),
-                            1, weights, blasint(patchSize), dy, blasint(outputArea),
-                            0, columnGradient.pointer, blasint(outputArea))
-                nk_col2im(columnGradient.pointer, Int32(inChannels), Int32(inputSide), Int32(inputSide),
-                          Int32(kernel), Int32(stride), Int32(padding), Int32(outputSide), Int32(outputSide),
-                          inputGradient.pointer + image * inputSize)
+                            blasint(patchSize), blasint(count * outputArea), blasint(outChannels),
+                            1, weights, blasint(patchSize), dy, blasint(batch * outputArea),
+                            0, columnGradient, blasint(count * outputArea))
+                nk_col2im_batch(columnGradient, Int32(inChannels), batch * inputArea, Int32(count),
+                                Int32(inputSide), Int32(inputSide), Int32(kernel), Int32(stride), Int32(padding),
+                                Int32(outputSide), Int32(outputSide), inputGradient.pointer + first * inputArea)
             }
         }
     }
+
+    /// im2col of images first..<first+count of the channel-major batch `input`.
+    private func unfold(_ input: UnsafePointer<Float>, batch: Int, first: Int, count: Int,
+                        into columns: UnsafeMutablePointer<Float>) {
+        nk_im2col_batch(input + first * inputArea, Int32(inChannels), batch * inputArea, Int32(count),
+                        Int32(inputSide), Int32(inputSide), Int32(kernel), Int32(stride), Int32(padding),
+                        Int32(outputSide), Int32(outputSide), columns)
+    }
+}
+
+/// Column buffers of im2col and of its gradient. Every pass overwrites them, so the convolutions
+/// of one network share a single workspace.
+final class ConvolutionWorkspace {
+    let columns = FloatBuffer()
+    let columnGradient = FloatBuffer()
 }

@@ -31,12 +31,15 @@ final class MaxPool2 {
     }
 }
 
-/// Global average pooling: the mean of each H×W plane, giving [N, C] features.
+/// Global average pooling of a channel-major batch [C, N, H, W]: the mean of each H×W plane,
+/// giving image-major features [N, C].
 final class GlobalAveragePool {
     let channels: Int
     let area: Int
     let output = FloatBuffer()
     let inputGradient = FloatBuffer()
+    /// Plane means or their gradients in channel-major order [C, N].
+    private let channelMajor = FloatBuffer()
 
     init(channels: Int, side: Int) {
         self.channels = channels
@@ -45,12 +48,16 @@ final class GlobalAveragePool {
 
     func forward(_ input: UnsafePointer<Float>, batch: Int) {
         output.reserve(batch * channels)
-        nk_global_average_forward(input, Int32(batch * channels), Int32(area), output.pointer)
+        channelMajor.reserve(batch * channels)
+        nk_global_average_forward(input, Int32(batch * channels), Int32(area), channelMajor.pointer)
+        nk_transpose_outer(channelMajor.pointer, Int32(channels), Int32(batch), 1, output.pointer)
     }
 
     func backward(outputGradient: UnsafePointer<Float>, batch: Int) {
         inputGradient.reserve(batch * channels * area)
-        nk_global_average_backward(outputGradient, Int32(batch * channels), Int32(area), inputGradient.pointer)
+        channelMajor.reserve(batch * channels)
+        nk_transpose_outer(outputGradient, Int32(batch), Int32(channels), 1, channelMajor.pointer)
+        nk_global_average_backward(channelMajor.pointer, Int32(batch * channels), Int32(area), inputGradient.pointer)
     }
 }
 

@@ -14,17 +14,19 @@ final class BasicBlock {
     let inputGradient = FloatBuffer()
     private let sumGradient = FloatBuffer()
 
-    init(_ name: String, store: ParameterStore, inChannels: Int, outChannels: Int, stride: Int, inputSide: Int) {
+    init(_ name: String, store: ParameterStore, workspace: ConvolutionWorkspace, inChannels: Int, outChannels: Int,
+         stride: Int, inputSide: Int) {
         conv1 = Conv2D("\(name).conv1", store: store, inChannels: inChannels, outChannels: outChannels,
-                       kernel: 3, stride: stride, padding: 1, bias: false, inputSide: inputSide)
+                       kernel: 3, stride: stride, padding: 1, bias: false, inputSide: inputSide, workspace: workspace)
         let side = conv1.outputSide
         bn1 = BatchNorm2D("\(name).bn1", store: store, channels: outChannels, side: side)
         conv2 = Conv2D("\(name).conv2", store: store, inChannels: outChannels, outChannels: outChannels,
-                       kernel: 3, stride: 1, padding: 1, bias: false, inputSide: side)
+                       kernel: 3, stride: 1, padding: 1, bias: false, inputSide: side, workspace: workspace)
         bn2 = BatchNorm2D("\(name).bn2", store: store, channels: outChannels, side: side)
         if stride != 1 || inChannels != outChannels {
             let conv = Conv2D("\(name).shortcut.conv", store: store, inChannels: inChannels, outChannels: outChannels,
-                              kernel: 1, stride: stride, padding: 0, bias: false, inputSide: inputSide)
+                              kernel: 1, stride: stride, padding: 0, bias: false, inputSide: inputSide,
+                              workspace: workspace)
             precondition(conv.outputSide == side, "shortcut side \(conv.outputSide) differs from \(side)")
             shortcutConv = conv
             shortcutBN = BatchNorm2D("\(name).shortcut.bn", store: store, channels: outChannels, side: side)
@@ -99,6 +101,7 @@ final class BasicBlock {
 /// scripts/pytorch_reference.py.
 final class ResNetModel: ConvolutionalModel {
     let store = ParameterStore()
+    private let workspace = ConvolutionWorkspace()
     private let stemConv: Conv2D
     private let stemBN: BatchNorm2D
     private let blocks: [BasicBlock]
@@ -107,12 +110,12 @@ final class ResNetModel: ConvolutionalModel {
 
     init(inputSide: Int, seed: UInt64) {
         stemConv = Conv2D("stem.conv", store: store, inChannels: 1, outChannels: 16, kernel: 3, stride: 1,
-                          padding: 1, bias: false, inputSide: inputSide)
+                          padding: 1, bias: false, inputSide: inputSide, workspace: workspace)
         stemBN = BatchNorm2D("stem.bn", store: store, channels: 16, side: inputSide)
-        let block1 = BasicBlock("block1", store: store, inChannels: 16, outChannels: 16, stride: 1, inputSide: inputSide)
-        let block2 = BasicBlock("block2", store: store, inChannels: 16, outChannels: 32, stride: 2,
+        let block1 = BasicBlock("block1", store: store, workspace: workspace, inChannels: 16, outChannels: 16, stride: 1, inputSide: inputSide)
+        let block2 = BasicBlock("block2", store: store, workspace: workspace, inChannels: 16, outChannels: 32, stride: 2,
                                 inputSide: block1.outputSide)
-        let block3 = BasicBlock("block3", store: store, inChannels: 32, outChannels: 64, stride: 2,
+        let block3 = BasicBlock("block3", store: store, workspace: workspace, inChannels: 32, outChannels: 64, stride: 2,
                                 inputSide: block2.outputSide)
         blocks = [block1, block2, block3]
         pool = GlobalAveragePool(channels: 64, side: block3.outputSide)

@@ -4,16 +4,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* All tensors are contiguous float32 in NCHW order. "plane" means one H x W map of one channel. */
+/* All tensors are contiguous float32. The network keeps activations channel-major, [C, N, H, W], so the
+ * kernels that take (n, c, hw) in NCHW order are called with n = 1 and hw = N * H * W. "plane" means one
+ * H x W map of one channel of one image. */
 
-/* Unfolds one image x [c, h, w] into columns col [c * k * k, oh * ow] for a k x k convolution with
- * the given stride and zero padding: col[(ci * k + ky) * k + kx][oy * ow + ox] = x[ci][oy*s-p+ky][ox*s-p+kx],
- * or 0 where that index falls into the padding. */
-void nk_im2col(const float *x, int c, int h, int w, int k, int stride, int pad, int oh, int ow, float *col);
+/* Unfolds n images of a channel-major batch for a k x k convolution with the given stride and zero padding.
+ * Channel ci of image i is the h x w plane at x + ci * channel_stride + i * h * w. The columns are
+ * col [c * k * k, n * oh * ow] with col[(ci * k + ky) * k + kx][(i * oh + oy) * ow + ox] = that plane's value
+ * at (oy * stride - pad + ky, ox * stride - pad + kx), or 0 where the position falls into the padding. */
+void nk_im2col_batch(const float *x, int c, size_t channel_stride, int n, int h, int w, int k, int stride, int pad,
+                     int oh, int ow, float *col);
 
-/* Adjoint of nk_im2col: adds every column entry back onto the input position it was read from.
- * Accumulates into x, so the caller zeroes x first. */
-void nk_col2im(const float *col, int c, int h, int w, int k, int stride, int pad, int oh, int ow, float *x);
+/* Adjoint of nk_im2col_batch: overwrites the n * c planes of x (same addressing) with the sum of the
+ * column entries read from each position, so the caller need not zero x. */
+void nk_col2im_batch(const float *col, int c, size_t channel_stride, int n, int h, int w, int k, int stride, int pad,
+                     int oh, int ow, float *x);
+
+/* Swaps the two outer axes: y [cols, rows, inner] from x [rows, cols, inner], so y[j][i][:] = x[i][j][:]. */
+void nk_transpose_outer(const float *x, int rows, int cols, size_t inner, float *y);
 
 /* Adds bias[ci] to every value of plane ci of y [c, hw]. */
 void nk_add_channel_bias(float *y, const float *bias, int c, int hw);
