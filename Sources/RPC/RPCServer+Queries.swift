@@ -69,6 +69,7 @@ extension RPCServer {
                     "twonn": task.intrinsicDimension.twonn.value.map(JSONValue.number) ?? .null,
                 ])
             }),
+            "scaling": try scalingRanking(of: record),
         ])
     }
 

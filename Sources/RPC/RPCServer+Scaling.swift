@@ -31,9 +31,6 @@ extension RPCServer {
 
     /// The audit-backed ranking of one dataset for `tasks.rank`: every audited task with its predicted loss ratio
     /// to the easiest task, and each network's Kendall τ verdict where observations allow one.
-    ///
-    /// NOTE: `tasks.rank` in RPCServer+Queries.swift does not call this yet. Adding its result under a `scaling` key
-    /// there makes the ratios and verdicts part of the method's result.
     func scalingRanking(of dataset: DatasetRecord) throws(RPCError) -> JSONValue {
         let ranking: AuditRanking
         do {

@@ -125,7 +125,7 @@ public final class RPCServer: @unchecked Sendable {
             case "watch.remove": respond(id: id, result: try removeWatch(params))
             case "shutdown": respond(id: id, result: shutdown())
             case "budget.estimate": respond(id: id, result: try estimateBudget(params))
-            case "training.run": throw RPCError.domain(.notAvailable, "training.run is not available: this version of intrinsic-audit is built without confirmation training")
+            case "training.run": throw RPCError.domain(.notAvailable, "training.run is not served over JSON-RPC; run 'intrinsic-audit train TASK --dataset FOLDER' with the same --db, and budget.estimate and tasks.rank will use its observations")
             default:
                 throw RPCError.methodNotFound(method, known: Self.methods)
             }
@@ -147,7 +147,7 @@ public final class RPCServer: @unchecked Sendable {
                 "cancellation": .bool(true),
                 "watch": .bool(daemon != nil),
                 "training": .bool(false),
-                "budgetEstimate": .bool(false),
+                "budgetEstimate": .bool(true),
             ]),
         ])
     }

@@ -74,7 +74,7 @@ final class DispatcherTests: XCTestCase {
                     line = #"{"jsonrpc":"2.0","id":\#(id),"method":"report.get","params":{"root":"/nonexistent/\#(id)"}}"#
                     expectations[id] = .error(RPCError.Kind.datasetNotFound.code)
                 default:
-                    line = #"{"jsonrpc":"2.0","id":\#(id),"method":"budget.estimate"}"#
+                    line = #"{"jsonrpc":"2.0","id":\#(id),"method":"training.run"}"#
                     expectations[id] = .error(RPCError.Kind.notAvailable.code)
                 }
             } else {
