@@ -134,25 +134,12 @@ public enum AuditedTasks {
         return report.tasks.map { task($0, of: report, auditID: audit.id, root: dataset.root) }
     }
 
-    /// Lists every dataset row by probing ids 1, 2, … until the first missing id.
-    ///
-    /// NOTE: the store has no call that lists datasets. Probing is complete only while ids stay contiguous, which
-    /// is true because SQLite gives a new row max(id) + 1 and no code deletes a dataset row. Replace this with a
-    /// listing query in Store when one exists.
+    /// Lists every stored dataset.
     static func datasets(store: Store) throws(ScalingError) -> [DatasetRecord] {
-        var records: [DatasetRecord] = []
-        var id: Int64 = 1
-        while true {
-            let record: DatasetRecord?
-            do {
-                record = try store.dataset(id: id)
-            } catch {
-                throw .storeFailed(error.description)
-            }
-            guard let record else { break }
-            records.append(record)
-            id += 1
+        do {
+            return try store.datasets()
+        } catch {
+            throw .storeFailed(error.description)
         }
-        return records
     }
 }

@@ -37,6 +37,13 @@ extension Store {
         }
     }
 
+    /// Returns every stored dataset, ordered by id.
+    public func datasets() throws(StoreError) -> [DatasetRecord] {
+        try withConnection { connection throws(StoreError) in
+            try connection.query("SELECT id, root, created_at, last_audit_at FROM datasets ORDER BY id", [], Self.readDataset)
+        }
+    }
+
     /// Returns the dataset with this id, or nil if there is none.
     public func dataset(id: Int64) throws(StoreError) -> DatasetRecord? {
         try withConnection { connection throws(StoreError) in
