@@ -65,9 +65,14 @@ struct ContainerExpander {
                     consumed.insert(labels)
                 }
             case .nifti:
-                if let mask = options.maskPath(for: file.relativePath), let maskFile = byPath[mask] {
+                // The mask may differ from the image in gzip compression only.
+                guard let mask = options.maskPath(for: file.relativePath) else {
+                    break
+                }
+                let alternative = mask.hasSuffix(".gz") ? String(mask.dropLast(3)) : mask + ".gz"
+                if let maskFile = byPath[mask] ?? byPath[alternative] {
                     labelSources[file.relativePath] = maskFile
-                    consumed.insert(mask)
+                    consumed.insert(maskFile.relativePath)
                 }
             default:
                 break
