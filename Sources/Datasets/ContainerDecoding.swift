@@ -79,6 +79,15 @@ public struct MemberContent: Sendable {
 
     let payload: Payload
 
+    /// The samples of an array element, IDX item or NIfTI slice; nil for a frame, which only its
+    /// decoder reads.
+    public var pixels: PixelSamples? {
+        if case let .pixels(pixels) = payload {
+            return pixels
+        }
+        return nil
+    }
+
     /// See `OpenedContainer.member(_:path:)`.
     public var checksum: UInt64 {
         let prime: UInt64 = 0x0000_0100_0000_01B3
