@@ -7,6 +7,8 @@ let package = Package(
     name: "IntrinsicAudit",
     products: [
         .executable(name: "intrinsic-audit", targets: ["intrinsic-audit"]),
+        // The container readers, for the libFuzzer package in fuzz/.
+        .library(name: "Containers", targets: ["Containers"]),
     ],
     targets: [
         // System libraries from Debian development packages (see docs/dependencies.md).
@@ -35,7 +37,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["ImageIO", "Containers"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
-        .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
+        .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO", "Datasets"]),
         .target(name: "Watcher", dependencies: ["Audit", "Store", "Datasets", "Reports"]),
         .target(name: "RPC", dependencies: ["Audit", "Store", "Reports", "Watcher"]),
         .executableTarget(name: "intrinsic-audit", dependencies: ["Audit", "Reports", "Store", "Datasets", "Watcher", "RPC", "ImageIO", "LinearAlgebra", "Estimators"]),

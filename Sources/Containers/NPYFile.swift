@@ -141,7 +141,7 @@ public enum NPYArray {
         }
         let values = try integerLabels(bytes, offset: header.dataOffset, count: count, layout: header.layout, path: path)
         guard columns > 0 else {
-            return [[Int]](repeating: [], count: rows)
+            throw ImageIOError(kind: .unsupported, path: path, detail: "NumPy label shape \(header.shape) has no label columns")
         }
         return (0..<rows).map { row in Array(values[row * columns..<(row + 1) * columns]) }
     }

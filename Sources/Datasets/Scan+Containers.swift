@@ -104,14 +104,21 @@ struct ContainerExpander {
 
     private mutating func expandIDX(_ file: ScannedFile, labels labelFile: ScannedFile?) -> [ScannedFile] {
         let header: IDXHeader
+        let bytes: [UInt8]
         do {
-            header = try IDXFile.header(of: try readWholeFile(atPath: file.absolutePath), path: file.relativePath)
+            bytes = try readWholeFile(atPath: file.absolutePath)
+            header = try IDXFile.header(of: bytes, path: file.relativePath)
         } catch {
             reject(file.relativePath, error)
             return []
         }
         guard header.dimensions.count >= 3, let shape = StackShape(arrayShape: header.dimensions) else {
             reject(file.relativePath, "IDX dimensions \(header.dimensions) are not images (N, H, W); a label file needs an images file named like it with 'images' for 'labels'")
+            return []
+        }
+        let needed = checkedProduct(header.dimensions + [header.layout.type.size]).map { $0 + header.dataOffset }
+        if let reason = implausibleSize(needed, available: bytes.count, compressed: isGzip(bytes)) {
+            reject(file.relativePath, "IDX dimensions \(header.dimensions) \(reason)")
             return []
         }
 
@@ -169,7 +176,11 @@ struct ContainerExpander {
         for name in archive.arrayNames.sorted(by: codePointPrecedes) {
             do {
                 let header = try archive.header(of: name)
-                if header.shape.count >= 3, let shape = StackShape(arrayShape: header.shape) {
+                let entrySize = archive.archive.entry(named: name + ".npy")?.uncompressedSize ?? 0
+                let needed = checkedProduct(header.shape + [header.layout.type.size]).map { $0 + header.dataOffset }
+                if let reason = implausibleSize(needed, available: entrySize, compressed: false) {
+                    reject(file.relativePath + "#" + name, "NumPy shape \(header.shape) \(reason)")
+                } else if header.shape.count >= 3, let shape = StackShape(arrayShape: header.shape) {
                     stacks.append((name, shape))
                 } else {
                     others[name] = header
@@ -226,8 +237,9 @@ struct ContainerExpander {
 
     private mutating func expandNPY(_ file: ScannedFile) -> [ScannedFile] {
         let header: NPYHeader
+        let bytes: [UInt8]
         do {
-            let bytes = try readWholeFile(atPath: file.absolutePath)
+            bytes = try readWholeFile(atPath: file.absolutePath)
             header = try NPYHeader(Array(bytes.prefix(NPYHeader.maxHeaderLength + 12)), path: file.relativePath)
         } catch {
             reject(file.relativePath, error)
@@ -235,6 +247,11 @@ struct ContainerExpander {
         }
         guard let shape = StackShape(arrayShape: header.shape) else {
             reject(file.relativePath, "NumPy shape \(header.shape) is not images (H, W), (N, H, W) or (N, H, W, C)")
+            return []
+        }
+        let needed = checkedProduct(header.shape + [header.layout.type.size]).map { $0 + header.dataOffset }
+        if let reason = implausibleSize(needed, available: bytes.count, compressed: false) {
+            reject(file.relativePath, "NumPy shape \(header.shape) \(reason)")
             return []
         }
         return (0..<shape.count).map { index in
@@ -281,6 +298,26 @@ struct ContainerExpander {
     mutating func reject(_ path: String, _ reason: String) {
         rejected.append(RejectedPath(relativePath: path, reason: reason))
     }
+}
+
+/// Largest ratio of uncompressed to compressed size that deflate reaches, rounded up: 100 MB of
+/// zero bytes compress 1028.7:1 with zlib level 9 (Python 3 zlib.compress).
+let maxDeflateRatio = 1032
+
+/// Returns why `needed` bytes (nil after an overflow) cannot come from `available` bytes, or nil
+/// when they can. Compressed data may expand up to `maxDeflateRatio` times. The scan calls this
+/// before listing one entry per declared image, so a corrupt header cannot make it allocate
+/// entries for images the file cannot hold.
+func implausibleSize(_ needed: Int?, available: Int, compressed: Bool) -> String? {
+    guard let needed else {
+        return "overflow a byte count"
+    }
+    let (limit, overflow) = available.multipliedReportingOverflow(by: compressed ? maxDeflateRatio : 1)
+    if !overflow && needed > limit {
+        let source = compressed ? "\(available) compressed bytes, which inflate to at most \(limit)" : "\(available) bytes"
+        return "need \(needed) bytes, but the data has \(source); the file is truncated or its header is corrupt"
+    }
+    return nil
 }
 
 /// The split a container name starts with: `train`, `t10k` or `test`, `val`; nil otherwise.

@@ -138,10 +138,22 @@ final class NIfTIContainerTests: XCTestCase {
         XCTAssertTrue(scan.rejected[2].reason.contains("sizeof_hdr"), scan.rejected[2].reason)
     }
 
-    func testTruncatedVolumeFailsEachSlice() throws {
+    func testTruncatedPlainVolumeRejectedAtScan() throws {
         let folder = try TemporaryFolder()
         let full = volumeBytes()
         try folder.write("cut.nii", bytes: Array(full.prefix(full.count - 10)))
+
+        let scan = try scanDataset(root: folder.path)
+
+        XCTAssertTrue(scan.files.isEmpty)
+        XCTAssertEqual(scan.rejected.map(\.relativePath), ["cut.nii"])
+        XCTAssertTrue(scan.rejected[0].reason.contains("need 424 bytes"), scan.rejected[0].reason)
+    }
+
+    func testTruncatedGzipVolumeFailsEachSlice() throws {
+        let folder = try TemporaryFolder()
+        let full = gzipStored(volumeBytes())
+        try folder.write("cut.nii.gz", bytes: Array(full.prefix(full.count - 18)))
 
         let scan = try scanDataset(root: folder.path)
         let results = preprocessListedImages(scan.files, preprocessor: Preprocessor(settings: PreprocessingSettings(resolution: 2)), threads: 1)
