@@ -3,8 +3,8 @@
 
 Usage: make_container_fixtures.py FASHION_MNIST_DIR BREASTMNIST_NPZ NIFTI_SAMPLES_DIR
 
-FASHION_MNIST_DIR holds the four Fashion-MNIST IDX .gz files, BREASTMNIST_NPZ is MedMNIST's
-breastmnist.npz, and NIFTI_SAMPLES_DIR holds nibabel_testdata/ and nilearn_bundled/ (nibabel 5.4.2
+FASHION_MNIST_DIR contains the four Fashion-MNIST IDX .gz files, BREASTMNIST_NPZ is MedMNIST's
+breastmnist.npz, and NIFTI_SAMPLES_DIR contains nibabel_testdata/ and nilearn_bundled/ (nibabel 5.4.2
 test data, nilearn 0.14.1 bundled templates). The subsets are deterministic: the first items of
 each file. Needs numpy and nibabel.
 """

@@ -81,7 +81,7 @@ public func inflate(
             case Z_OK:
                 continue
             case Z_BUF_ERROR:
-                // With a prefix, a short stream returns what it holds and the caller checks the length.
+                // With a prefix, a short stream returns the bytes it gave and the caller checks the length.
                 if produced < capacity && consumed == source.count {
                     if prefix == nil {
                         failure = ImageIOError(kind: .truncated, path: path, detail: "compressed stream ends after \(source.count) bytes")

@@ -59,7 +59,7 @@ public struct NPYHeader: Sendable, Hashable {
         dataOffset = start + length
     }
 
-    /// The text after `'key':` up to the next `,` or `}`, without surrounding spaces.
+    /// Returns the text after `'key':` up to the next `,` or `}`, without surrounding spaces.
     private static func literal(of key: String, in text: String, path: String) throws(ImageIOError) -> String {
         guard let keyRange = text.firstRange(of: "'\(key)'") ?? text.firstRange(of: "\"\(key)\""),
               let colon = text[keyRange.upperBound...].firstIndex(of: ":")

@@ -153,7 +153,7 @@ public struct OpenContainers: Sendable {
         }
     }
 
-    /// The content of `file`'s member; throws the error that opening its container gave.
+    /// Returns the content of `file`'s member, or throws the error that opening its container gave.
     public func content(of file: ScannedFile) throws(ImageIOError) -> MemberContent {
         guard let member = file.member, let result = opened[Self.key(file)] else {
             throw ImageIOError(kind: .unreadable, path: file.relativePath, detail: "its container was not opened")

@@ -20,7 +20,7 @@ public final class ListedImageLocator {
         self.options = options
     }
 
-    /// The listed image at `relativePath`, or nil when neither a file nor a member of a
+    /// Returns the listed image at `relativePath`, or nil when neither a file nor a member of a
     /// container file has that path.
     public func image(at relativePath: String) -> ScannedFile? {
         let prefix = root.hasSuffix("/") ? root : root + "/"

@@ -227,7 +227,7 @@ struct ContainerExpander {
         }
     }
 
-    /// One row of a label array: one value gives a class, several give binary task columns.
+    /// Converts one row of a label array: one value gives a class, several give binary task columns.
     private func embeddedLabels(_ row: [Int]) -> EmbeddedLabels {
         if row.count == 1 {
             return EmbeddedLabels(classValue: row[0])
@@ -262,12 +262,19 @@ struct ContainerExpander {
     // MARK: - Frames
 
     private mutating func expandFrames(_ file: ScannedFile) -> [ScannedFile] {
-        guard let bytes = try? readWholeFile(atPath: file.absolutePath) else {
-            return [file]
-        }
-        let isDICOM = bytes.count >= 132 && Array(bytes[128..<132]) == Array("DICM".utf8)
+        // A file without extension is read whole only when its first 132 bytes end in DICM.
         let name = file.relativePath.lowercased()
-        guard isDICOM || name.hasSuffix(".dcm") || name.hasSuffix(".dicom") else {
+        if !name.hasSuffix(".dcm") && !name.hasSuffix(".dicom") {
+            guard let handle = FileHandle(forReadingAtPath: file.absolutePath) else {
+                return [file]
+            }
+            let head = [UInt8]((try? handle.read(upToCount: 132)) ?? Data())
+            try? handle.close()
+            guard head.count == 132 && Array(head[128..<132]) == Array("DICM".utf8) else {
+                return [file]
+            }
+        }
+        guard let bytes = try? readWholeFile(atPath: file.absolutePath) else {
             return [file]
         }
         // A file whose frames cannot be counted stays one entry, so decoding reports the reason.
@@ -320,7 +327,7 @@ func implausibleSize(_ needed: Int?, available: Int, compressed: Bool) -> String
     return nil
 }
 
-/// The split a container name starts with: `train`, `t10k` or `test`, `val`; nil otherwise.
+/// Returns the split a container name starts with (`train`; `t10k` or `test`; `val`), or nil.
 func splitFromName(_ name: String) -> String? {
     let lower = name.lowercased()
     if lower.hasPrefix("train") {

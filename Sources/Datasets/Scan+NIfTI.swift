@@ -86,7 +86,7 @@ extension ContainerExpander {
     }
 }
 
-/// The `.img` or `.img.gz` file next to a `.hdr` file, or nil.
+/// Returns the `.img` or `.img.gz` file next to a `.hdr` file, or nil.
 public func niftiImageFile(for headerPath: String) -> String? {
     guard headerPath.lowercased().hasSuffix(".hdr") else {
         return nil

@@ -4,12 +4,12 @@ import ImageIO
 import XCTest
 
 final class NIfTIContainerTests: XCTestCase {
-    /// A 3 x 2 x 12 uint8 volume whose slice k holds the value k + 1 everywhere.
+    /// A 3 x 2 x 12 uint8 volume whose slice k contains the value k + 1 everywhere.
     private func volumeBytes(_ fields: NIfTIFields = NIfTIFields(dimensions: [3, 2, 12])) -> [UInt8] {
         niftiBytes(fields, payload: (0..<12).flatMap { [UInt8](repeating: UInt8($0 + 1), count: 6) })
     }
 
-    /// A mask on the same grid with one voxel of value 1 in slices 5 and 6.
+    /// Returns a mask on the same grid with one voxel of value 1 in slices 5 and 6.
     private func maskBytes(dimensions: [Int] = [3, 2, 12]) -> [UInt8] {
         var payload = [UInt8](repeating: 0, count: dimensions.reduce(1, *))
         payload[5 * 6 + 2] = 1
