@@ -7,6 +7,8 @@ let package = Package(
     name: "IntrinsicAudit",
     products: [
         .executable(name: "intrinsic-audit", targets: ["intrinsic-audit"]),
+        // The container readers, for the libFuzzer package in fuzz/.
+        .library(name: "Containers", targets: ["Containers"]),
     ],
     targets: [
         // System libraries from Debian development packages (see docs/dependencies.md).
@@ -53,7 +55,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["NeuralNet", "Audit", "Datasets", "ImageIO", "LinearAlgebra", "Estimators", "Store"]),
         .target(name: "Scaling", dependencies: ["CMinpack", "Estimators", "Store", "Audit"]),
         .target(name: "Audit", dependencies: ["ImageIO", "Datasets", "LinearAlgebra", "Estimators", "Store"]),
-        .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO"]),
+        .target(name: "Reports", dependencies: ["Audit", "Store", "ImageIO", "Datasets"]),
         .target(name: "Watcher", dependencies: ["Audit", "Store", "Datasets", "Reports"]),
         .target(name: "RPC", dependencies: ["Audit", "Store", "Reports", "Watcher", "Scaling"]),
         // Training-throughput benchmark of NeuralNet, run by scripts/bench/train_throughput.sh.

@@ -17,10 +17,11 @@ public let defaultMaxInflatedBytes = 1 << 32
 ///
 /// The output grows by doubling from an estimate (4 times the input, at least 64 KiB, at most
 /// `maxOutput`), so a header's declared size is never trusted for the allocation.
-/// - `prefix`: when given, stops once that many bytes are out and returns exactly those bytes
-///   (or fewer when the stream is shorter), which reads a header without inflating the rest.
-/// - Throws `.truncated` when the input ends inside the stream, `.corrupt` with zlib's message
-///   for invalid data, and `.tooLarge` when the output would exceed `maxOutput` bytes.
+/// - `prefix`: when given, stops once that many bytes are out and returns exactly those bytes,
+///   or fewer when the stream ends or is cut short, so a header is read without inflating the rest.
+/// - Throws `.truncated` when the input ends inside the stream (without `prefix`), `.corrupt`
+///   with zlib's message for invalid data, and `.tooLarge` when the output would exceed
+///   `maxOutput` bytes.
 public func inflate(
     _ input: ArraySlice<UInt8>, format: CompressedFormat, maxOutput: Int = defaultMaxInflatedBytes,
     prefix: Int? = nil, path: String
@@ -80,8 +81,11 @@ public func inflate(
             case Z_OK:
                 continue
             case Z_BUF_ERROR:
+                // With a prefix, a short stream returns the bytes it gave and the caller checks the length.
                 if produced < capacity && consumed == source.count {
-                    failure = ImageIOError(kind: .truncated, path: path, detail: "compressed stream ends after \(source.count) bytes")
+                    if prefix == nil {
+                        failure = ImageIOError(kind: .truncated, path: path, detail: "compressed stream ends after \(source.count) bytes")
+                    }
                     return
                 }
             case Z_MEM_ERROR:

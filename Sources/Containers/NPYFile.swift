@@ -59,7 +59,7 @@ public struct NPYHeader: Sendable, Hashable {
         dataOffset = start + length
     }
 
-    /// The text after `'key':` up to the next `,` or `}`, without surrounding spaces.
+    /// Returns the text after `'key':` up to the next `,` or `}`, without surrounding spaces.
     private static func literal(of key: String, in text: String, path: String) throws(ImageIOError) -> String {
         guard let keyRange = text.firstRange(of: "'\(key)'") ?? text.firstRange(of: "\"\(key)\""),
               let colon = text[keyRange.upperBound...].firstIndex(of: ":")
@@ -141,7 +141,7 @@ public enum NPYArray {
         }
         let values = try integerLabels(bytes, offset: header.dataOffset, count: count, layout: header.layout, path: path)
         guard columns > 0 else {
-            return [[Int]](repeating: [], count: rows)
+            throw ImageIOError(kind: .unsupported, path: path, detail: "NumPy label shape \(header.shape) has no label columns")
         }
         return (0..<rows).map { row in Array(values[row * columns..<(row + 1) * columns]) }
     }

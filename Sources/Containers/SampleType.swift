@@ -87,8 +87,8 @@ public struct SampleLayout: Sendable, Hashable {
     }
 }
 
-/// Multiplies `count` (and every element of `factors`) with overflow checks, or returns nil.
-func checkedProduct(_ factors: [Int]) -> Int? {
+/// Returns the product of `factors`, or nil when a factor is negative or the product overflows.
+public func checkedProduct(_ factors: [Int]) -> Int? {
     var product = 1
     for factor in factors {
         guard factor >= 0 else { return nil }

@@ -79,6 +79,15 @@ public struct MemberContent: Sendable {
 
     let payload: Payload
 
+    /// The samples of an array element, IDX item or NIfTI slice; nil for a frame, which only its
+    /// decoder reads.
+    public var pixels: PixelSamples? {
+        if case let .pixels(pixels) = payload {
+            return pixels
+        }
+        return nil
+    }
+
     /// See `OpenedContainer.member(_:path:)`.
     public var checksum: UInt64 {
         let prime: UInt64 = 0x0000_0100_0000_01B3
@@ -144,7 +153,7 @@ public struct OpenContainers: Sendable {
         }
     }
 
-    /// The content of `file`'s member; throws the error that opening its container gave.
+    /// Returns the content of `file`'s member, or throws the error that opening its container gave.
     public func content(of file: ScannedFile) throws(ImageIOError) -> MemberContent {
         guard let member = file.member, let result = opened[Self.key(file)] else {
             throw ImageIOError(kind: .unreadable, path: file.relativePath, detail: "its container was not opened")

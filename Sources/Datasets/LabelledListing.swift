@@ -131,7 +131,7 @@ public struct LabelledListing: Sendable {
     }
 }
 
-/// The class and the binary task values of labels stored in a container (see `EmbeddedLabels`).
+/// Returns the class and the binary task values of labels stored in a container (see `EmbeddedLabels`).
 private func storedLabels(_ embedded: EmbeddedLabels, classNames: [String]) -> (className: String?, columns: [String: Bool]) {
     var columns: [String: Bool] = [:]
     for (index, value) in (embedded.columns ?? []).enumerated() {

@@ -65,9 +65,14 @@ struct ContainerExpander {
                     consumed.insert(labels)
                 }
             case .nifti:
-                if let mask = options.maskPath(for: file.relativePath), let maskFile = byPath[mask] {
+                // The mask may differ from the image in gzip compression only.
+                guard let mask = options.maskPath(for: file.relativePath) else {
+                    break
+                }
+                let alternative = mask.hasSuffix(".gz") ? String(mask.dropLast(3)) : mask + ".gz"
+                if let maskFile = byPath[mask] ?? byPath[alternative] {
                     labelSources[file.relativePath] = maskFile
-                    consumed.insert(mask)
+                    consumed.insert(maskFile.relativePath)
                 }
             default:
                 break
@@ -99,14 +104,21 @@ struct ContainerExpander {
 
     private mutating func expandIDX(_ file: ScannedFile, labels labelFile: ScannedFile?) -> [ScannedFile] {
         let header: IDXHeader
+        let bytes: [UInt8]
         do {
-            header = try IDXFile.header(of: try readWholeFile(atPath: file.absolutePath), path: file.relativePath)
+            bytes = try readWholeFile(atPath: file.absolutePath)
+            header = try IDXFile.header(of: bytes, path: file.relativePath)
         } catch {
             reject(file.relativePath, error)
             return []
         }
         guard header.dimensions.count >= 3, let shape = StackShape(arrayShape: header.dimensions) else {
             reject(file.relativePath, "IDX dimensions \(header.dimensions) are not images (N, H, W); a label file needs an images file named like it with 'images' for 'labels'")
+            return []
+        }
+        let needed = checkedProduct(header.dimensions + [header.layout.type.size]).map { $0 + header.dataOffset }
+        if let reason = implausibleSize(needed, available: bytes.count, compressed: isGzip(bytes)) {
+            reject(file.relativePath, "IDX dimensions \(header.dimensions) \(reason)")
             return []
         }
 
@@ -164,7 +176,11 @@ struct ContainerExpander {
         for name in archive.arrayNames.sorted(by: codePointPrecedes) {
             do {
                 let header = try archive.header(of: name)
-                if header.shape.count >= 3, let shape = StackShape(arrayShape: header.shape) {
+                let entrySize = archive.archive.entry(named: name + ".npy")?.uncompressedSize ?? 0
+                let needed = checkedProduct(header.shape + [header.layout.type.size]).map { $0 + header.dataOffset }
+                if let reason = implausibleSize(needed, available: entrySize, compressed: false) {
+                    reject(file.relativePath + "#" + name, "NumPy shape \(header.shape) \(reason)")
+                } else if header.shape.count >= 3, let shape = StackShape(arrayShape: header.shape) {
                     stacks.append((name, shape))
                 } else {
                     others[name] = header
@@ -211,7 +227,7 @@ struct ContainerExpander {
         }
     }
 
-    /// One row of a label array: one value gives a class, several give binary task columns.
+    /// Converts one row of a label array: one value gives a class, several give binary task columns.
     private func embeddedLabels(_ row: [Int]) -> EmbeddedLabels {
         if row.count == 1 {
             return EmbeddedLabels(classValue: row[0])
@@ -221,8 +237,9 @@ struct ContainerExpander {
 
     private mutating func expandNPY(_ file: ScannedFile) -> [ScannedFile] {
         let header: NPYHeader
+        let bytes: [UInt8]
         do {
-            let bytes = try readWholeFile(atPath: file.absolutePath)
+            bytes = try readWholeFile(atPath: file.absolutePath)
             header = try NPYHeader(Array(bytes.prefix(NPYHeader.maxHeaderLength + 12)), path: file.relativePath)
         } catch {
             reject(file.relativePath, error)
@@ -230,6 +247,11 @@ struct ContainerExpander {
         }
         guard let shape = StackShape(arrayShape: header.shape) else {
             reject(file.relativePath, "NumPy shape \(header.shape) is not images (H, W), (N, H, W) or (N, H, W, C)")
+            return []
+        }
+        let needed = checkedProduct(header.shape + [header.layout.type.size]).map { $0 + header.dataOffset }
+        if let reason = implausibleSize(needed, available: bytes.count, compressed: false) {
+            reject(file.relativePath, "NumPy shape \(header.shape) \(reason)")
             return []
         }
         return (0..<shape.count).map { index in
@@ -240,12 +262,19 @@ struct ContainerExpander {
     // MARK: - Frames
 
     private mutating func expandFrames(_ file: ScannedFile) -> [ScannedFile] {
-        guard let bytes = try? readWholeFile(atPath: file.absolutePath) else {
-            return [file]
-        }
-        let isDICOM = bytes.count >= 132 && Array(bytes[128..<132]) == Array("DICM".utf8)
+        // A file without extension is read whole only when its first 132 bytes end in DICM.
         let name = file.relativePath.lowercased()
-        guard isDICOM || name.hasSuffix(".dcm") || name.hasSuffix(".dicom") else {
+        if !name.hasSuffix(".dcm") && !name.hasSuffix(".dicom") {
+            guard let handle = FileHandle(forReadingAtPath: file.absolutePath) else {
+                return [file]
+            }
+            let head = [UInt8]((try? handle.read(upToCount: 132)) ?? Data())
+            try? handle.close()
+            guard head.count == 132 && Array(head[128..<132]) == Array("DICM".utf8) else {
+                return [file]
+            }
+        }
+        guard let bytes = try? readWholeFile(atPath: file.absolutePath) else {
             return [file]
         }
         // A file whose frames cannot be counted stays one entry, so decoding reports the reason.
@@ -278,7 +307,27 @@ struct ContainerExpander {
     }
 }
 
-/// The split a container name starts with: `train`, `t10k` or `test`, `val`; nil otherwise.
+/// Largest ratio of uncompressed to compressed size that deflate reaches, rounded up: 100 MB of
+/// zero bytes compress 1028.7:1 with zlib level 9 (Python 3 zlib.compress).
+let maxDeflateRatio = 1032
+
+/// Returns why `needed` bytes (nil after an overflow) cannot come from `available` bytes, or nil
+/// when they can. Compressed data may expand up to `maxDeflateRatio` times. The scan calls this
+/// before listing one entry per declared image, so a corrupt header cannot make it allocate
+/// entries for images the file cannot hold.
+func implausibleSize(_ needed: Int?, available: Int, compressed: Bool) -> String? {
+    guard let needed else {
+        return "overflow a byte count"
+    }
+    let (limit, overflow) = available.multipliedReportingOverflow(by: compressed ? maxDeflateRatio : 1)
+    if !overflow && needed > limit {
+        let source = compressed ? "\(available) compressed bytes, which inflate to at most \(limit)" : "\(available) bytes"
+        return "need \(needed) bytes, but the data has \(source); the file is truncated or its header is corrupt"
+    }
+    return nil
+}
+
+/// Returns the split a container name starts with (`train`; `t10k` or `test`; `val`), or nil.
 func splitFromName(_ name: String) -> String? {
     let lower = name.lowercased()
     if lower.hasPrefix("train") {

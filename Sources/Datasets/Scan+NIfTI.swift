@@ -7,14 +7,28 @@ extension ContainerExpander {
     /// taken from volume `scan.nifti_volume`, with slice labels from `mask` when given.
     mutating func expandNIfTI(_ file: ScannedFile, mask: ScannedFile?) -> [ScannedFile] {
         let header: NIfTIHeader
+        let bytes: [UInt8]
         do {
-            header = try NIfTIVolume.header(of: try readWholeFile(atPath: file.absolutePath), path: file.relativePath)
+            bytes = try readWholeFile(atPath: file.absolutePath)
+            header = try NIfTIVolume.header(of: bytes, path: file.relativePath)
         } catch {
             reject(file.relativePath, error)
             return []
         }
         if !header.singleFile && niftiImageFile(for: file.absolutePath) == nil {
             reject(file.relativePath, "the header names a separate .img file, and none with the same name exists next to it")
+            return []
+        }
+        // The slice count comes from the header, so the data must be able to hold one volume.
+        let needed = checkedProduct(Array(header.dimensions[0..<3]) + [header.layout.type.size]).map { $0 + header.dataOffset }
+        var available = bytes.count
+        var compressed = isGzip(bytes)
+        if !header.singleFile, let imagePath = niftiImageFile(for: file.absolutePath) {
+            available = (try? FileManager.default.attributesOfItem(atPath: imagePath)[.size] as? Int) ?? 0
+            compressed = imagePath.hasSuffix(".gz")
+        }
+        if let reason = implausibleSize(needed, available: available, compressed: compressed) {
+            reject(file.relativePath, "NIfTI dimensions \(header.dimensions.prefix(3)) \(reason)")
             return []
         }
         guard options.niftiVolume < header.dimensions[3] else {
@@ -72,7 +86,7 @@ extension ContainerExpander {
     }
 }
 
-/// The `.img` or `.img.gz` file next to a `.hdr` file, or nil.
+/// Returns the `.img` or `.img.gz` file next to a `.hdr` file, or nil.
 public func niftiImageFile(for headerPath: String) -> String? {
     guard headerPath.lowercased().hasSuffix(".hdr") else {
         return nil

@@ -1,4 +1,4 @@
-/// One candidate image found by `scanDataset`: a file, or one member of a file that holds several.
+/// One candidate image found by `scanDataset`: a file, or one member of a file that contains several.
 public struct ScannedFile: Sendable, Hashable, Codable {
     /// Path relative to the canonical root, with `/` separators and no leading `/`. For a member of
     /// a container it ends with `member.pathSuffix`, such as `scans.npz#train_images[17]`.

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import ImageIO
 
@@ -20,6 +21,10 @@ final class ThumbnailRenderer {
     let size: Int
     private let preprocessor: Preprocessor
     private var cache: [String: Thumbnail] = [:]
+    /// Resolves container members (`scans.npz#train_images[3]`); opened lazily.
+    private lazy var locator = ListedImageLocator(root: root)
+    /// The container of the last member drawn, kept open for its neighbours in the report.
+    private var containers = OpenContainers()
 
     /// `root` is the dataset folder that relative paths are resolved against; `size` is the
     /// side in pixels (the report uses 96).
@@ -42,15 +47,23 @@ final class ThumbnailRenderer {
     private func makeThumbnail(_ path: String) -> Thumbnail {
         let absolute = path.hasPrefix("/") ? path : (root as NSString).appendingPathComponent(path)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            return .unavailable(reason: "file no longer exists")
-        }
-
         let image: PreprocessedImage
-        do {
-            image = try preprocessor.preprocess(fileAt: absolute)
-        } catch {
-            return .unavailable(reason: "cannot decode (\(error.kind.rawValue): \(error.detail))")
+        if FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue {
+            do {
+                image = try preprocessor.preprocess(fileAt: absolute)
+            } catch {
+                return .unavailable(reason: "cannot decode (\(error.kind.rawValue): \(error.detail))")
+            }
+        } else if !path.hasPrefix("/"), let member = locator.image(at: path), member.member != nil {
+            // A member of a container file, such as scans.npz#train_images[3].
+            containers.update(for: [member], threads: 1)
+            do {
+                image = try preprocessListedImage(member, preprocessor: preprocessor, containers: containers)
+            } catch {
+                return .unavailable(reason: "cannot decode (\(error.kind.rawValue): \(error.detail))")
+            }
+        } else {
+            return .unavailable(reason: "file no longer exists")
         }
 
         let pixels = image.vector.map { UInt8(clamping: Int(($0 * 255).rounded())) }

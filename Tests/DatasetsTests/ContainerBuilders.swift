@@ -27,7 +27,7 @@ func deflateStored(_ data: [UInt8]) -> [UInt8] {
     return output
 }
 
-/// A one-member gzip file of `data` (RFC 1952) with CRC-32 and size trailer.
+/// Returns a one-member gzip file of `data` (RFC 1952) with CRC-32 and size trailer.
 func gzipStored(_ data: [UInt8]) -> [UInt8] {
     let header: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF]
     return header + deflateStored(data) + littleEndian(UInt64(crc32Checksum(data[...])), 4) + littleEndian(UInt64(data.count), 4)
@@ -45,7 +45,7 @@ func npyBytes(descr: String, shape: [Int], payload: [UInt8], fortranOrder: Bool 
     return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8) + payload
 }
 
-/// A ZIP archive of `entries`, stored (method 0) or deflated in stored blocks (method 8).
+/// Returns a ZIP archive of `entries`, stored (method 0) or deflated in stored blocks (method 8).
 func zipBytes(_ entries: [(name: String, data: [UInt8])], deflated: Bool = false) -> [UInt8] {
     var output: [UInt8] = []
     var directory: [UInt8] = []
@@ -85,9 +85,11 @@ struct NIfTIFields {
     /// Rows x, y, z of the sform, 4 values each.
     var sform: [[Float]] = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]
     var magic = "n+1"
+    var voxOffset: Float = 352
 }
 
-/// A `.nii` file: 348-byte header, 4 zero extension bytes, then `payload` at offset 352.
+/// Returns a `.nii` file: 348-byte header, 4 zero extension bytes, then `payload` at offset 352 (or a
+/// `.hdr` file followed by `payload` when `magic` is `ni1`).
 func niftiBytes(_ fields: NIfTIFields, payload: [UInt8]) -> [UInt8] {
     var header = [UInt8](repeating: 0, count: 352)
     func put(_ value: [UInt8], at offset: Int) {
@@ -101,7 +103,7 @@ func niftiBytes(_ fields: NIfTIFields, payload: [UInt8]) -> [UInt8] {
     put(littleEndian(UInt64(UInt16(bitPattern: fields.datatype)), 2), at: 70)
     put(littleEndian(UInt64(UInt16(bitPattern: fields.bitpix)), 2), at: 72)
     for (index, value) in fields.pixdim.enumerated() { put(littleEndian(UInt64(value.bitPattern), 4), at: 76 + 4 * index) }
-    put(littleEndian(UInt64(Float(352).bitPattern), 4), at: 108)
+    put(littleEndian(UInt64(fields.voxOffset.bitPattern), 4), at: 108)
     put(littleEndian(UInt64(fields.sclSlope.bitPattern), 4), at: 112)
     put(littleEndian(UInt64(fields.sclInter.bitPattern), 4), at: 116)
     put(littleEndian(UInt64(UInt16(bitPattern: fields.sformCode)), 2), at: 254)

@@ -72,7 +72,7 @@ final class IDXContainerTests: XCTestCase {
         XCTAssertEqual(third.format, .idx)
         XCTAssertEqual(third.sourceWidth, 2)
         XCTAssertEqual(third.sourceHeight, 3)
-        // Image 2 holds 20...25 in 3 rows of 2; area averaging to 2 x 2 gives row means over 1.5 rows.
+        // Image 2 contains 20...25 in 3 rows of 2; area averaging to 2 x 2 gives row means over 1.5 rows.
         let expected: [Float] = [(20 + 0.5 * 22) / 1.5, (21 + 0.5 * 23) / 1.5, (0.5 * 22 + 24) / 1.5, (0.5 * 23 + 25) / 1.5]
         for (value, want) in zip(third.vector, expected.map { $0 / 255 }) {
             XCTAssertEqual(value, want, accuracy: 1.0 / 65535)

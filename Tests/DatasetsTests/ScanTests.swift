@@ -47,7 +47,7 @@ final class ScanTests: XCTestCase {
 
         let scan = try scanDataset(root: folder.path)
 
-        // f.nii.gz holds no NIfTI header, so the container scan rejects it with the reason.
+        // f.nii.gz contains no NIfTI header, so the container scan rejects it with the reason.
         XCTAssertEqual(scan.files.map(\.relativePath), ["a.JPG", "b.jpeg", "c.Jpe", "d.PNG", "e.dcm", "g", "h.tiff"])
         XCTAssertEqual(scan.files.map(\.hasDecodableExtension), [true, true, true, true, false, false, false])
         XCTAssertEqual(scan.files.map(\.fileExtension), ["jpg", "jpeg", "jpe", "png", "dcm", "", "tiff"])

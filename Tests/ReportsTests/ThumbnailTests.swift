@@ -48,6 +48,22 @@ final class ThumbnailTests: XCTestCase {
         XCTAssertEqual(image.sourceHeight, 24)
     }
 
+    func testThumbnailOfContainerMembers() throws {
+        let renderer = ThumbnailRenderer(root: fixture("containers").path, size: 24)
+
+        let item = renderer.thumbnail(for: "train-images-idx3-ubyte.gz#3")
+        let element = renderer.thumbnail(for: "breastmnist-mini.npz#val_images[2]")
+        let slice = renderer.thumbnail(for: "anatomical.nii#slice=7")
+
+        for (name, thumbnail) in [("IDX item", item), ("npz element", element), ("NIfTI slice", slice)] {
+            guard case let .image(uri) = thumbnail else {
+                return XCTFail("expected an image of the \(name), got \(thumbnail)")
+            }
+            XCTAssertTrue(uri.hasPrefix("data:image/png;base64,"), name)
+        }
+        XCTAssertEqual(renderer.thumbnail(for: "train-images-idx3-ubyte.gz#400"), .unavailable(reason: "file no longer exists"))
+    }
+
     func testThumbnailOfMissingAndBrokenFiles() {
         let renderer = ThumbnailRenderer(root: fixture("broken").path, size: 24)
 
