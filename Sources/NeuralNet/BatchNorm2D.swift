@@ -7,12 +7,15 @@ internal import CNeuralKernels
 /// 0.1·var·m/(m−1) with the unbiased variance (m = N·H·W; for m = 1 the biased value is used).
 /// Evaluation mode normalises with the running statistics. Starts with gamma 1, beta 0, mean 0, var 1.
 /// Inputs are channel-major batches [C, N, side, side], so each channel's N·H·W values are contiguous.
+/// With `appliesReLU` the layer is BatchNorm followed by ReLU in one pass, and `backward` expects the
+/// gradient of the ReLU output.
 final class BatchNorm2D {
     static let epsilon: Float = 1e-5
     static let momentum: Float = 0.1
 
     let channels: Int
     let area: Int
+    let appliesReLU: Bool
     let output = FloatBuffer()
     let inputGradient = FloatBuffer()
     private let normalised = FloatBuffer()
@@ -26,9 +29,10 @@ final class BatchNorm2D {
     private let runningVarianceOffset: Int
     private let batchesTrackedOffset: Int
 
-    init(_ name: String, store: ParameterStore, channels: Int, side: Int) {
+    init(_ name: String, store: ParameterStore, channels: Int, side: Int, appliesReLU: Bool = false) {
         self.channels = channels
         area = side * side
+        self.appliesReLU = appliesReLU
         self.store = store
         gammaOffset = store.register("\(name).weight", shape: [channels], trainable: true, initialisation: .constant(1))
         betaOffset = store.register("\(name).bias", shape: [channels], trainable: true, initialisation: .constant(0))
@@ -50,15 +54,15 @@ final class BatchNorm2D {
         let runningMean = store.buffers + runningMeanOffset
         let runningVariance = store.buffers + runningVarianceOffset
         guard training else {
-            nk_batchnorm_eval_forward(input, 1, Int32(channels), Int32(batch * area), gamma, beta,
-                                      runningMean, runningVariance, Self.epsilon, output.pointer)
+            nk_batchnorm_eval_forward(input, Int32(channels), batch * area, gamma, beta, runningMean, runningVariance,
+                                      Self.epsilon, appliesReLU ? 1 : 0, output.pointer, KernelThreads.count)
             return
         }
 
         normalised.reserve(batch * size)
-        nk_batchnorm_train_forward(input, 1, Int32(channels), Int32(batch * area), gamma, beta, Self.epsilon,
+        nk_batchnorm_train_forward(input, Int32(channels), batch * area, gamma, beta, Self.epsilon, appliesReLU ? 1 : 0,
                                    normalised.pointer, output.pointer, batchMean.pointer, batchVariance.pointer,
-                                   inverseStd.pointer)
+                                   inverseStd.pointer, KernelThreads.count)
 
         let count = Float(batch * area)
         let unbiasing = count > 1 ? count / (count - 1) : 1
@@ -75,16 +79,18 @@ final class BatchNorm2D {
     func backward(outputGradient: UnsafePointer<Float>, batch: Int, training: Bool, parameterGradients: Bool) {
         inputGradient.reserve(batch * size)
         let gamma = store.parameters + gammaOffset
+        let reluOutput = appliesReLU ? UnsafePointer(output.pointer) : nil
         guard training else {
             // NOTE: evaluation-mode backward computes only dL/dx; nothing trains in evaluation mode.
-            nk_batchnorm_eval_backward(outputGradient, 1, Int32(channels), Int32(batch * area), gamma,
-                                       store.buffers + runningVarianceOffset, Self.epsilon, inputGradient.pointer)
+            nk_batchnorm_eval_backward(outputGradient, reluOutput, Int32(channels), batch * area, gamma,
+                                       store.buffers + runningVarianceOffset, Self.epsilon, inputGradient.pointer,
+                                       KernelThreads.count)
             return
         }
 
-        nk_batchnorm_train_backward(outputGradient, normalised.pointer, 1, Int32(channels), Int32(batch * area),
+        nk_batchnorm_train_backward(outputGradient, reluOutput, normalised.pointer, Int32(channels), batch * area,
                                     gamma, inverseStd.pointer, inputGradient.pointer,
                                     parameterGradients ? store.gradients + gammaOffset : nil,
-                                    parameterGradients ? store.gradients + betaOffset : nil)
+                                    parameterGradients ? store.gradients + betaOffset : nil, KernelThreads.count)
     }
 }

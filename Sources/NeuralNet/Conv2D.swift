@@ -84,8 +84,8 @@ final class Conv2D {
         }
 
         if let biasOffset {
-            nk_add_channel_bias(output.pointer, store.parameters + biasOffset, Int32(outChannels),
-                                Int32(batch * outputArea))
+            nk_add_channel_bias(output.pointer, store.parameters + biasOffset, Int32(outChannels), batch * outputArea,
+                                KernelThreads.count)
         }
     }
 
@@ -103,8 +103,8 @@ final class Conv2D {
             workspace.columnGradient.reserve(patchSize * chunk * outputArea)
         }
         if parameterGradients, let biasOffset {
-            nk_accumulate_channel_sums(outputGradient, 1, Int32(outChannels), Int32(batch * outputArea),
-                                       store.gradients + biasOffset)
+            nk_accumulate_channel_sums(outputGradient, Int32(outChannels), batch * outputArea,
+                                       store.gradients + biasOffset, KernelThreads.count)
         }
 
         for first in Swift.stride(from: 0, to: batch, by: chunk) {
@@ -128,7 +128,8 @@ final class Conv2D {
                             0, columnGradient, blasint(count * outputArea))
                 nk_col2im_batch(columnGradient, Int32(inChannels), batch * inputArea, Int32(count),
                                 Int32(inputSide), Int32(inputSide), Int32(kernel), Int32(stride), Int32(padding),
-                                Int32(outputSide), Int32(outputSide), inputGradient.pointer + first * inputArea)
+                                Int32(outputSide), Int32(outputSide), inputGradient.pointer + first * inputArea,
+                                KernelThreads.count)
             }
         }
     }
@@ -138,7 +139,7 @@ final class Conv2D {
                         into columns: UnsafeMutablePointer<Float>) {
         nk_im2col_batch(input + first * inputArea, Int32(inChannels), batch * inputArea, Int32(count),
                         Int32(inputSide), Int32(inputSide), Int32(kernel), Int32(stride), Int32(padding),
-                        Int32(outputSide), Int32(outputSide), columns)
+                        Int32(outputSide), Int32(outputSide), columns, KernelThreads.count)
     }
 }
 

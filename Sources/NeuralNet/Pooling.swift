@@ -1,33 +1,38 @@
 internal import CNeuralKernels
 
 /// 2×2 max pooling with stride 2 (PyTorch `MaxPool2d(2)`) on planes with an even side. Ties route
-/// the gradient to the first maximum in row-major order.
+/// the gradient to the first maximum in row-major order. With `appliesReLU` it pools ReLU(x) in the
+/// same pass (max(max(window), 0) equals the maximum of the rectified window), and `backward` also
+/// applies that ReLU's mask.
 final class MaxPool2 {
     let channels: Int
     let inputSide: Int
+    let appliesReLU: Bool
     var outputSide: Int { inputSide / 2 }
     let output = FloatBuffer()
     let inputGradient = FloatBuffer()
     private let argmax = IndexBuffer()
 
-    init(channels: Int, inputSide: Int) {
+    init(channels: Int, inputSide: Int, appliesReLU: Bool = false) {
         precondition(inputSide % 2 == 0, "max pooling needs an even side, got \(inputSide)")
         self.channels = channels
         self.inputSide = inputSide
+        self.appliesReLU = appliesReLU
     }
 
     func forward(_ input: UnsafePointer<Float>, batch: Int) {
         let outputCount = batch * channels * outputSide * outputSide
         output.reserve(outputCount)
         argmax.reserve(outputCount)
-        nk_maxpool2_forward(input, Int32(batch * channels), Int32(inputSide), Int32(inputSide),
-                            output.pointer, argmax.pointer)
+        nk_maxpool2_forward(input, Int32(batch * channels), Int32(inputSide), Int32(inputSide), appliesReLU ? 1 : 0,
+                            output.pointer, argmax.pointer, KernelThreads.count)
     }
 
     func backward(outputGradient: UnsafePointer<Float>, batch: Int) {
         inputGradient.reserve(batch * channels * inputSide * inputSide)
-        nk_maxpool2_backward(outputGradient, argmax.pointer, Int32(batch * channels), Int32(inputSide),
-                             Int32(inputSide), inputGradient.pointer)
+        nk_maxpool2_backward(outputGradient, appliesReLU ? UnsafePointer(output.pointer) : nil, argmax.pointer,
+                             Int32(batch * channels), Int32(inputSide), Int32(inputSide), inputGradient.pointer,
+                             KernelThreads.count)
     }
 }
 
@@ -65,10 +70,10 @@ final class GlobalAveragePool {
 /// the input was.
 enum ReLU {
     static func forward(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        nk_relu_forward(values, count)
+        nk_relu_forward(values, count, KernelThreads.count)
     }
 
     static func backward(output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int) {
-        nk_relu_backward(output, gradient, count)
+        nk_relu_backward(output, gradient, gradient, count, KernelThreads.count)
     }
 }

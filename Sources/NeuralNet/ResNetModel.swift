@@ -19,7 +19,7 @@ final class BasicBlock {
         conv1 = Conv2D("\(name).conv1", store: store, inChannels: inChannels, outChannels: outChannels,
                        kernel: 3, stride: stride, padding: 1, bias: false, inputSide: inputSide, workspace: workspace)
         let side = conv1.outputSide
-        bn1 = BatchNorm2D("\(name).bn1", store: store, channels: outChannels, side: side)
+        bn1 = BatchNorm2D("\(name).bn1", store: store, channels: outChannels, side: side, appliesReLU: true)
         conv2 = Conv2D("\(name).conv2", store: store, inChannels: outChannels, outChannels: outChannels,
                        kernel: 3, stride: 1, padding: 1, bias: false, inputSide: side, workspace: workspace)
         bn2 = BatchNorm2D("\(name).bn2", store: store, channels: outChannels, side: side)
@@ -42,7 +42,6 @@ final class BasicBlock {
     func forward(_ input: UnsafePointer<Float>, batch: Int, training: Bool) {
         conv1.forward(input, batch: batch)
         bn1.forward(conv1.output.pointer, batch: batch, training: training)
-        ReLU.forward(bn1.output.pointer, count: batch * conv1.outputSize)
         conv2.forward(bn1.output.pointer, batch: batch)
         bn2.forward(conv2.output.pointer, batch: batch, training: training)
 
@@ -55,8 +54,7 @@ final class BasicBlock {
 
         let count = batch * outputSize
         output.reserve(count)
-        output.pointer.update(from: bn2.output.pointer, count: count)
-        nk_add_relu(output.pointer, shortcut, count)
+        nk_add_relu(bn2.output.pointer, shortcut, output.pointer, count, KernelThreads.count)
     }
 
     func backward(_ input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int, training: Bool,
@@ -64,14 +62,12 @@ final class BasicBlock {
         // Gradient of the sum before the final ReLU; it flows into both branches.
         let count = batch * outputSize
         sumGradient.reserve(count)
-        sumGradient.pointer.update(from: outputGradient, count: count)
-        ReLU.backward(output: output.pointer, gradient: sumGradient.pointer, count: count)
+        nk_relu_backward(output.pointer, outputGradient, sumGradient.pointer, count, KernelThreads.count)
 
         bn2.backward(outputGradient: sumGradient.pointer, batch: batch, training: training,
                      parameterGradients: parameterGradients)
         conv2.backward(input: bn1.output.pointer, outputGradient: bn2.inputGradient.pointer, batch: batch,
                        parameterGradients: parameterGradients, inputGradientNeeded: true)
-        ReLU.backward(output: bn1.output.pointer, gradient: conv2.inputGradient.pointer, count: batch * conv1.outputSize)
         bn1.backward(outputGradient: conv2.inputGradient.pointer, batch: batch, training: training,
                      parameterGradients: parameterGradients)
         conv1.backward(input: input, outputGradient: bn1.inputGradient.pointer, batch: batch,
@@ -87,11 +83,8 @@ final class BasicBlock {
 
         let inputCount = batch * conv1.inputSize
         inputGradient.reserve(inputCount)
-        inputGradient.pointer.update(from: conv1.inputGradient.pointer, count: inputCount)
         let shortcutGradient = shortcutConv.map { UnsafePointer($0.inputGradient.pointer) } ?? UnsafePointer(sumGradient.pointer)
-        for i in 0..<inputCount {
-            inputGradient.pointer[i] += shortcutGradient[i]
-        }
+        nk_add(conv1.inputGradient.pointer, shortcutGradient, inputGradient.pointer, inputCount, KernelThreads.count)
     }
 }
 
@@ -111,7 +104,7 @@ final class ResNetModel: ConvolutionalModel {
     init(inputSide: Int, seed: UInt64) {
         stemConv = Conv2D("stem.conv", store: store, inChannels: 1, outChannels: 16, kernel: 3, stride: 1,
                           padding: 1, bias: false, inputSide: inputSide, workspace: workspace)
-        stemBN = BatchNorm2D("stem.bn", store: store, channels: 16, side: inputSide)
+        stemBN = BatchNorm2D("stem.bn", store: store, channels: 16, side: inputSide, appliesReLU: true)
         let block1 = BasicBlock("block1", store: store, workspace: workspace, inChannels: 16, outChannels: 16, stride: 1, inputSide: inputSide)
         let block2 = BasicBlock("block2", store: store, workspace: workspace, inChannels: 16, outChannels: 32, stride: 2,
                                 inputSide: block1.outputSide)
@@ -129,7 +122,6 @@ final class ResNetModel: ConvolutionalModel {
     func forward(_ input: UnsafePointer<Float>, batch: Int, training: Bool) {
         stemConv.forward(input, batch: batch)
         stemBN.forward(stemConv.output.pointer, batch: batch, training: training)
-        ReLU.forward(stemBN.output.pointer, count: batch * stemConv.outputSize)
 
         var x = UnsafePointer(stemBN.output.pointer)
         for block in blocks {
@@ -156,18 +148,10 @@ final class ResNetModel: ConvolutionalModel {
             gradient = UnsafePointer(block.inputGradient.pointer)
         }
 
-        let stemGradient = applyStemReLUMask(gradient, batch: batch)
-        stemBN.backward(outputGradient: stemGradient, batch: batch, training: training,
+        stemBN.backward(outputGradient: gradient, batch: batch, training: training,
                         parameterGradients: parameterGradients)
         stemConv.backward(input: input, outputGradient: stemBN.inputGradient.pointer, batch: batch,
                           parameterGradients: parameterGradients, inputGradientNeeded: inputGradientNeeded)
         return inputGradientNeeded ? UnsafePointer(stemConv.inputGradient.pointer) : nil
-    }
-
-    /// Applies the stem ReLU's mask to the gradient arriving from the first block, in place.
-    private func applyStemReLUMask(_ gradient: UnsafePointer<Float>, batch: Int) -> UnsafePointer<Float> {
-        let mutable = UnsafeMutablePointer(mutating: gradient)
-        ReLU.backward(output: stemBN.output.pointer, gradient: mutable, count: batch * stemConv.outputSize)
-        return gradient
     }
 }

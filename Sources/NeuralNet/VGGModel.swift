@@ -25,7 +25,7 @@ final class VGGModel: ConvolutionalModel {
             let conv = Conv2D("conv\(index + 1)", store: store, inChannels: channels, outChannels: width, kernel: 3,
                               stride: 1, padding: 1, bias: true, inputSide: side, workspace: workspace)
             convolutions.append(conv)
-            pools.append(MaxPool2(channels: width, inputSide: side))
+            pools.append(MaxPool2(channels: width, inputSide: side, appliesReLU: true))
             side /= 2
             channels = width
         }
@@ -43,7 +43,6 @@ final class VGGModel: ConvolutionalModel {
         var x = input
         for (conv, pool) in zip(convolutions, pools) {
             conv.forward(x, batch: batch)
-            ReLU.forward(conv.output.pointer, count: batch * conv.outputSize)
             pool.forward(conv.output.pointer, batch: batch)
             x = UnsafePointer(pool.output.pointer)
         }
@@ -73,7 +72,6 @@ final class VGGModel: ConvolutionalModel {
             let conv = convolutions[index]
             let pool = pools[index]
             pool.backward(outputGradient: gradient, batch: batch)
-            ReLU.backward(output: conv.output.pointer, gradient: pool.inputGradient.pointer, count: batch * conv.outputSize)
             let convInput = index == 0 ? input : UnsafePointer(pools[index - 1].output.pointer)
             conv.backward(input: convInput, outputGradient: pool.inputGradient.pointer, batch: batch,
                           parameterGradients: parameterGradients, inputGradientNeeded: index > 0 || inputGradientNeeded)

@@ -1,0 +1,134 @@
+// BatchNorm2d loops over channel-major activations: channel ci holds m contiguous values. Every channel is
+// reduced by one thread in a fixed order, so the results do not depend on the thread count.
+#include "neural_kernels.h"
+#include "parallel.h"
+
+#include <math.h>
+
+struct batchnorm_task {
+    const float *x;
+    const float *dy;
+    const float *relu_output;
+    const float *gamma, *beta, *running_mean, *running_var, *inv_std;
+    float *xhat, *y, *dx, *mean, *var, *out_inv_std, *dgamma, *dbeta;
+    float eps;
+    int relu;
+    size_t m;
+};
+
+/* dy masked by the ReLU that followed the normalisation: 0 where its output was not positive. */
+static inline float masked(const struct batchnorm_task *t, size_t index) {
+    if (t->relu_output && !(t->relu_output[index] > 0.0f)) return 0.0f;
+    return t->dy[index];
+}
+
+static void train_forward_channels(void *context, size_t begin, size_t end) {
+    const struct batchnorm_task *t = context;
+    for (size_t ci = begin; ci < end; ci++) {
+        const float *x = t->x + ci * t->m;
+
+        // Two passes in double: the mean first, then the centred sum of squares.
+        double sum = 0.0;
+        for (size_t j = 0; j < t->m; j++) sum += x[j];
+        const double mu = sum / (double)t->m;
+        double squares = 0.0;
+        for (size_t j = 0; j < t->m; j++) {
+            const double d = x[j] - mu;
+            squares += d * d;
+        }
+        const double variance = squares / (double)t->m;
+        const float istd = (float)(1.0 / sqrt(variance + t->eps));
+        const float shift = (float)mu;
+        t->mean[ci] = shift;
+        t->var[ci] = (float)variance;
+        t->out_inv_std[ci] = istd;
+
+        const float g = t->gamma[ci], b = t->beta[ci];
+        float *xhat = t->xhat + ci * t->m;
+        float *y = t->y + ci * t->m;
+        for (size_t j = 0; j < t->m; j++) {
+            const float h = (x[j] - shift) * istd;
+            const float v = g * h + b;
+            xhat[j] = h;
+            y[j] = (t->relu && !(v > 0.0f)) ? 0.0f : v;
+        }
+    }
+}
+
+void nk_batchnorm_train_forward(const float *x, int c, size_t m, const float *gamma, const float *beta, float eps,
+                                int relu, float *xhat, float *y, float *mean, float *var, float *inv_std, int threads) {
+    struct batchnorm_task task = {.x = x, .gamma = gamma, .beta = beta, .xhat = xhat, .y = y, .mean = mean,
+                                  .var = var, .out_inv_std = inv_std, .eps = eps, .relu = relu, .m = m};
+    nk_parallel_for((size_t)c, 4 * m, threads, train_forward_channels, &task);
+}
+
+static void eval_forward_channels(void *context, size_t begin, size_t end) {
+    const struct batchnorm_task *t = context;
+    for (size_t ci = begin; ci < end; ci++) {
+        const float scale = t->gamma[ci] / sqrtf(t->running_var[ci] + t->eps);
+        const float shift = t->beta[ci] - t->running_mean[ci] * scale;
+        const float *x = t->x + ci * t->m;
+        float *y = t->y + ci * t->m;
+        for (size_t j = 0; j < t->m; j++) {
+            const float v = x[j] * scale + shift;
+            y[j] = (t->relu && !(v > 0.0f)) ? 0.0f : v;
+        }
+    }
+}
+
+void nk_batchnorm_eval_forward(const float *x, int c, size_t m, const float *gamma, const float *beta,
+                               const float *running_mean, const float *running_var, float eps, int relu, float *y,
+                               int threads) {
+    struct batchnorm_task task = {.x = x, .gamma = gamma, .beta = beta, .running_mean = running_mean,
+                                  .running_var = running_var, .y = y, .eps = eps, .relu = relu, .m = m};
+    nk_parallel_for((size_t)c, m, threads, eval_forward_channels, &task);
+}
+
+static void train_backward_channels(void *context, size_t begin, size_t end) {
+    const struct batchnorm_task *t = context;
+    for (size_t ci = begin; ci < end; ci++) {
+        const size_t base = ci * t->m;
+        const float *xhat = t->xhat + base;
+        double sum_dy = 0.0, sum_dy_xhat = 0.0;
+        for (size_t j = 0; j < t->m; j++) {
+            const float g = masked(t, base + j);
+            sum_dy += g;
+            sum_dy_xhat += (double)g * xhat[j];
+        }
+        if (t->dgamma) t->dgamma[ci] += (float)sum_dy_xhat;
+        if (t->dbeta) t->dbeta[ci] += (float)sum_dy;
+        if (!t->dx) continue;
+
+        const float scale = t->gamma[ci] * t->inv_std[ci];
+        const float mean_dy = (float)(sum_dy / (double)t->m);
+        const float mean_dy_xhat = (float)(sum_dy_xhat / (double)t->m);
+        float *dx = t->dx + base;
+        for (size_t j = 0; j < t->m; j++) {
+            dx[j] = scale * (masked(t, base + j) - mean_dy - xhat[j] * mean_dy_xhat);
+        }
+    }
+}
+
+void nk_batchnorm_train_backward(const float *dy, const float *relu_output, const float *xhat, int c, size_t m,
+                                 const float *gamma, const float *inv_std, float *dx, float *dgamma, float *dbeta,
+                                 int threads) {
+    struct batchnorm_task task = {.dy = dy, .relu_output = relu_output, .xhat = (float *)xhat, .gamma = gamma,
+                                  .inv_std = inv_std, .dx = dx, .dgamma = dgamma, .dbeta = dbeta, .m = m};
+    nk_parallel_for((size_t)c, 4 * m, threads, train_backward_channels, &task);
+}
+
+static void eval_backward_channels(void *context, size_t begin, size_t end) {
+    const struct batchnorm_task *t = context;
+    for (size_t ci = begin; ci < end; ci++) {
+        const float scale = t->gamma[ci] / sqrtf(t->running_var[ci] + t->eps);
+        float *dx = t->dx + ci * t->m;
+        for (size_t j = 0; j < t->m; j++) dx[j] = masked(t, ci * t->m + j) * scale;
+    }
+}
+
+void nk_batchnorm_eval_backward(const float *dy, const float *relu_output, int c, size_t m, const float *gamma,
+                                const float *running_var, float eps, float *dx, int threads) {
+    struct batchnorm_task task = {.dy = dy, .relu_output = relu_output, .gamma = gamma, .running_var = running_var,
+                                  .dx = dx, .eps = eps, .m = m};
+    nk_parallel_for((size_t)c, m, threads, eval_backward_channels, &task);
+}
