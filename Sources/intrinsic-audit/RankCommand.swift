@@ -59,7 +59,11 @@ enum RankCommand {
         var footnotes = Footnotes()
         let severalDatasets = Set(ranking.rows.map(\.dataset)).count > 1
 
-        // Audited tasks, one block per audit fingerprint.
+        // Audited tasks, one block per audit fingerprint, with the name column as wide as the longest name.
+        func displayName(_ row: AuditRankingRow) -> String {
+            severalDatasets ? "\((row.dataset as NSString).lastPathComponent) / \(row.task)" : row.task
+        }
+        let nameWidth = max(30, (ranking.rows.map { displayName($0).count }.max() ?? 0) + 2)
         var fingerprint: String?
         for row in ranking.rows {
             if row.auditFingerprint != fingerprint {
@@ -69,11 +73,10 @@ enum RankCommand {
                 }
                 lines.append("Audited tasks (preprocessing fingerprint \(row.auditFingerprint)), easiest (lowest K_F) first:")
                 lines.append("  reference: \(row.reference ?? "none (no finite positive K_F)")")
-                lines.append("  " + pad("task", 30) + pad("K_F [95 % interval]", 28) + pad("d_data MLE / TwoNN", 20)
+                lines.append("  " + pad("task", nameWidth) + pad("K_F [95 % interval]", 28) + pad("d_data MLE / TwoNN", 20)
                     + pad("L/L_ref predicted", 26) + "observations")
             }
-            let name = severalDatasets ? "\((row.dataset as NSString).lastPathComponent) / \(row.task)" : row.task
-            lines.append("  " + pad(name, 30) + pad(sharpness(row, &footnotes), 28)
+            lines.append("  " + pad(displayName(row), nameWidth) + pad(sharpness(row, &footnotes), 28)
                 + pad(dimensions(row.values), 20) + pad(relative(row.relativeDifficulty, &footnotes), 26)
                 + observed(row))
         }
@@ -104,10 +107,11 @@ enum RankCommand {
 
     static func renderVerdict(_ verdict: RankingVerdict) -> [String] {
         var lines = ["Verdict for network \(verdict.model) at N = \(verdict.matchedN), easiest task (lowest K_F) first:"]
-        lines.append("  " + pad("task", 30) + pad("K_F", 12) + pad("L/L_easiest predicted", 24) + "mean test loss (seeds)")
+        let nameWidth = max(30, (verdict.tasks.map(\.task.count).max() ?? 0) + 2)
+        lines.append("  " + pad("task", nameWidth) + pad("K_F", 12) + pad("L/L_easiest predicted", 24) + "mean test loss (seeds)")
         for task in verdict.tasks {
             let predicted = task.relativeDifficulty.ratio.map(number) ?? "not available"
-            lines.append("  " + pad(task.task, 30) + pad(number(task.kF), 12) + pad(predicted, 24)
+            lines.append("  " + pad(task.task, nameWidth) + pad(number(task.kF), 12) + pad(predicted, 24)
                 + "\(number(task.meanLoss)) (\(task.seeds))")
         }
         for (task, reason) in verdict.excluded.sorted(by: { $0.key < $1.key }) {
