@@ -8,8 +8,10 @@ float32 file plus a JSON manifest), and records for a few fixed inputs:
     gradient of that loss with respect to the inputs and the L2 norm of each parameter's gradient,
   * eval-mode logits after that step.
 
-Command (from the repository root, PyTorch 2.x CPU):
-  /tmp/torch-venv/bin/python scripts/pytorch_reference.py --out Tests/NeuralNetTests/Golden
+Command, from the repository root, with a Python 3 that has torch 2.x (CPU) and numpy, for
+example a virtual environment's interpreter:
+  python scripts/pytorch_reference.py --out Tests/NeuralNetTests/Golden
+The NeuralNet tests read the committed files and need no Python.
 
 It also trains one model for timing when given --bench (see scripts/bench/train_throughput.sh).
 """
@@ -21,10 +23,14 @@ import math
 import os
 import time
 
-import numpy as np
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+try:
+    import numpy as np
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as error:
+    raise SystemExit(f"Error: {error}. Run this script with a Python 3 that has torch 2.x and numpy, "
+                     "for example a virtual environment's bin/python.")
 
 SIDE = 16
 IMAGES = 4

@@ -23,13 +23,15 @@ public final class Network {
     /// Number of features per image that `evaluate` returns.
     public static let featureCount = 64
 
-    /// Images per internal batch of `evaluate` and `inputGradient`. Per-image SGEMM calls make
-    /// the results independent of this value.
+    /// Images per internal batch of `evaluate` and `inputGradient`. The SGEMM shapes follow the
+    /// batch, so another value can change the results in the last bits.
     static let evaluationBatch = 64
 
     /// Creates a network with PyTorch-style initialisation: conv and linear weights and biases
     /// uniform in ±1/sqrt(fan_in) drawn from SplitMix64(`seed`), BatchNorm gamma 1, beta 0.
-    /// `inputSide` must pass `validate(inputSide:for:)`; an unsupported side is a caller bug and traps.
+    ///
+    /// - Precondition: `validate(inputSide:for:)` returns nil for `inputSide` and `kind`. Any other
+    ///   side traps, so check sides that come from users or files with `validate` first.
     public init(kind: ModelKind, inputSide: Int = 64, seed: UInt64) {
         if let problem = Network.validate(inputSide: inputSide, for: kind) {
             preconditionFailure(problem)
@@ -44,8 +46,11 @@ public final class Network {
         }
     }
 
-    /// Returns nil when `kind` can run on `inputSide`×`inputSide` images, else a message saying why
-    /// not: SmallResNet needs a side of at least 4, SmallVGG a positive multiple of 8.
+    /// Checks whether `kind` can run on `inputSide`×`inputSide` images: SmallResNet needs a side of
+    /// at least 4, SmallVGG a positive multiple of 8. This is the check for user input; call it
+    /// before `init(kind:inputSide:seed:)`, which traps on a side it rejects.
+    ///
+    /// - Returns: nil when the side is supported, else a message with the side and the rule.
     public static func validate(inputSide: Int, for kind: ModelKind) -> String? {
         switch kind {
         case .resnet where inputSide < 4:
@@ -65,6 +70,9 @@ public final class Network {
 
     /// Runs the network in evaluation mode (BatchNorm with running statistics) and returns the
     /// logits [count] and the features [count × 64], row-major.
+    ///
+    /// - Precondition: `images` holds at least `count`·`imageSize` values; fewer is a caller bug
+    ///   and traps. Check sizes of user data before calling.
     public func evaluate(_ images: UnsafeBufferPointer<Float>, count: Int) -> (logits: [Float], features: [Float]) {
         precondition(images.count >= count * imageSize, "\(images.count) values for \(count) images of \(imageSize)")
         var logits = [Float](repeating: 0, count: count)
@@ -88,6 +96,9 @@ public final class Network {
     /// Computes, in evaluation mode, the gradient of the mean binary cross-entropy over the `count`
     /// images with respect to every input pixel (same layout as `images`), and the logits. Labels
     /// are 0 or 1. Parameter gradients and running statistics are left unchanged.
+    ///
+    /// - Precondition: `images` holds at least `count`·`imageSize` values and `labels` at least
+    ///   `count`; fewer is a caller bug and traps. Check sizes of user data before calling.
     public func inputGradient(_ images: UnsafeBufferPointer<Float>, labels: [Float], count: Int)
         -> (logits: [Float], gradient: [Float])
     {

@@ -4,7 +4,9 @@ import XCTest
 
 /// Compares NeuralNet with PyTorch 2.x on fixed weights and inputs. Golden/ holds the weights of
 /// both models at 16×16 in the NeuralNet format, four input images and reference.json, written by
-///   /tmp/torch-venv/bin/python scripts/pytorch_reference.py --out Tests/NeuralNetTests/Golden
+///   python scripts/pytorch_reference.py --out Tests/NeuralNetTests/Golden
+/// with a Python 3 that has torch 2.x and numpy (for example a virtual environment). The test reads
+/// only these committed files and needs no Python.
 /// Tolerance for every compared value: |ours − PyTorch| ≤ 1e-4·|PyTorch| + 2e-6.
 final class PyTorchGoldenTests: XCTestCase {
     private struct Reference: Decodable {

@@ -4,15 +4,25 @@
 # (default 2). Each side prints the median images/s of REPEATS runs (default 3). Only training steps are
 # timed (forward, backward, Adam); NeuralNet's per-epoch accuracy pass is excluded.
 #
-# Usage: scripts/bench/train_throughput.sh [IMAGES] [EPOCHS] [REPEATS] [THREADS]
-# Needs a PyTorch 2.x CPU Python in $TORCH_PYTHON (default /tmp/torch-venv/bin/python).
+# Usage: PYTHON=/path/to/python scripts/bench/train_throughput.sh [IMAGES] [EPOCHS] [REPEATS] [THREADS]
+# PYTHON must name a Python 3 with torch 2.x (CPU) and numpy, for example a virtual environment's
+# bin/python. SCRATCH_PATH sets the SwiftPM scratch directory (default .build).
 set -eu
 images=${1:-1000}
 epochs=${2:-2}
 repeats=${3:-3}
 threads=${4:-2}
-python=${TORCH_PYTHON:-/tmp/torch-venv/bin/python}
 scratch=${SCRATCH_PATH:-.build}
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+    echo "Error: PYTHON is not set; set it to a Python 3 with torch 2.x and numpy, for example" >&2
+    echo "  PYTHON=/path/to/venv/bin/python $0 $*" >&2
+    exit 64
+fi
+if ! "$python" -c "import torch, numpy" 2>/dev/null; then
+    echo "Error: $python cannot import torch and numpy; install them there or point PYTHON at another interpreter" >&2
+    exit 1
+fi
 cd "$(dirname "$0")/../.."
 
 swift build -c release --scratch-path "$scratch" -j 2 --product neuralnet-bench >/dev/null
