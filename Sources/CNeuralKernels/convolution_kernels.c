@@ -2,6 +2,7 @@
 // with -O2 even in debug builds, because the tests train small networks and unoptimised loops would
 // dominate their time.
 #include "neural_kernels.h"
+#include "lane_sums.h"
 #include "parallel.h"
 
 #include <string.h>
@@ -136,10 +137,7 @@ void nk_add_channel_bias(float *y, const float *bias, int c, size_t m, int threa
 static void sum_channels(void *context, size_t begin, size_t end) {
     const struct channel_task *t = context;
     for (size_t ci = begin; ci < end; ci++) {
-        const float *plane = t->dy + ci * t->m;
-        double sum = 0.0;
-        for (size_t j = 0; j < t->m; j++) sum += plane[j];
-        t->dbias[ci] += (float)sum;
+        t->dbias[ci] += (float)nk_sum(t->dy + ci * t->m, t->m);
     }
 }
 

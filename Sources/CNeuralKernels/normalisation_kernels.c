@@ -1,6 +1,7 @@
 // BatchNorm2d loops over channel-major activations: channel ci holds m contiguous values. Every channel is
 // reduced by one thread in a fixed order, so the results do not depend on the thread count.
 #include "neural_kernels.h"
+#include "lane_sums.h"
 #include "parallel.h"
 
 #include <math.h>
@@ -28,15 +29,8 @@ static void train_forward_channels(void *context, size_t begin, size_t end) {
         const float *x = t->x + ci * t->m;
 
         // Two passes in double: the mean first, then the centred sum of squares.
-        double sum = 0.0;
-        for (size_t j = 0; j < t->m; j++) sum += x[j];
-        const double mu = sum / (double)t->m;
-        double squares = 0.0;
-        for (size_t j = 0; j < t->m; j++) {
-            const double d = x[j] - mu;
-            squares += d * d;
-        }
-        const double variance = squares / (double)t->m;
+        const double mu = nk_sum(x, t->m) / (double)t->m;
+        const double variance = nk_sum_squared_deviations(x, t->m, mu) / (double)t->m;
         const float istd = (float)(1.0 / sqrt(variance + t->eps));
         const float shift = (float)mu;
         t->mean[ci] = shift;
@@ -84,27 +78,56 @@ void nk_batchnorm_eval_forward(const float *x, int c, size_t m, const float *gam
     nk_parallel_for((size_t)c, m, threads, eval_forward_channels, &task);
 }
 
+/* One channel of the training-mode backward pass. Inlined with a constant use_mask, so each variant gets
+ * a loop without the per-element test. */
+static inline __attribute__((always_inline)) void train_backward_channel(const struct batchnorm_task *t,
+                                                                         size_t ci, int use_mask) {
+    const size_t base = ci * t->m;
+    const float *dy = t->dy + base;
+    const float *mask = use_mask ? t->relu_output + base : NULL;
+    const float *xhat = t->xhat + base;
+
+    // Both sums in double over fixed interleaved lanes, as in nk_sum.
+    double lane_dy[nk_sum_lanes] = {0}, lane_dy_xhat[nk_sum_lanes] = {0};
+    size_t j = 0;
+    for (; j + nk_sum_lanes <= t->m; j += nk_sum_lanes) {
+        for (int l = 0; l < nk_sum_lanes; l++) {
+            const float g = (use_mask && !(mask[j + l] > 0.0f)) ? 0.0f : dy[j + l];
+            lane_dy[l] += g;
+            lane_dy_xhat[l] += (double)g * xhat[j + l];
+        }
+    }
+    for (int l = 0; j < t->m; j++, l++) {
+        const float g = (use_mask && !(mask[j] > 0.0f)) ? 0.0f : dy[j];
+        lane_dy[l] += g;
+        lane_dy_xhat[l] += (double)g * xhat[j];
+    }
+    double sum_dy = 0.0, sum_dy_xhat = 0.0;
+    for (int l = 0; l < nk_sum_lanes; l++) {
+        sum_dy += lane_dy[l];
+        sum_dy_xhat += lane_dy_xhat[l];
+    }
+    if (t->dgamma) t->dgamma[ci] += (float)sum_dy_xhat;
+    if (t->dbeta) t->dbeta[ci] += (float)sum_dy;
+    if (!t->dx) return;
+
+    const float scale = t->gamma[ci] * t->inv_std[ci];
+    const float mean_dy = (float)(sum_dy / (double)t->m);
+    const float mean_dy_xhat = (float)(sum_dy_xhat / (double)t->m);
+    float *dx = t->dx + base;
+    for (size_t i = 0; i < t->m; i++) {
+        const float g = (use_mask && !(mask[i] > 0.0f)) ? 0.0f : dy[i];
+        dx[i] = scale * (g - mean_dy - xhat[i] * mean_dy_xhat);
+    }
+}
+
 static void train_backward_channels(void *context, size_t begin, size_t end) {
     const struct batchnorm_task *t = context;
     for (size_t ci = begin; ci < end; ci++) {
-        const size_t base = ci * t->m;
-        const float *xhat = t->xhat + base;
-        double sum_dy = 0.0, sum_dy_xhat = 0.0;
-        for (size_t j = 0; j < t->m; j++) {
-            const float g = masked(t, base + j);
-            sum_dy += g;
-            sum_dy_xhat += (double)g * xhat[j];
-        }
-        if (t->dgamma) t->dgamma[ci] += (float)sum_dy_xhat;
-        if (t->dbeta) t->dbeta[ci] += (float)sum_dy;
-        if (!t->dx) continue;
-
-        const float scale = t->gamma[ci] * t->inv_std[ci];
-        const float mean_dy = (float)(sum_dy / (double)t->m);
-        const float mean_dy_xhat = (float)(sum_dy_xhat / (double)t->m);
-        float *dx = t->dx + base;
-        for (size_t j = 0; j < t->m; j++) {
-            dx[j] = scale * (masked(t, base + j) - mean_dy - xhat[j] * mean_dy_xhat);
+        if (t->relu_output) {
+            train_backward_channel(t, ci, 1);
+        } else {
+            train_backward_channel(t, ci, 0);
         }
     }
 }

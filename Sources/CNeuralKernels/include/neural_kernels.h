@@ -30,7 +30,7 @@ void nk_transpose_outer(const float *x, int rows, int cols, size_t inner, float 
 /* Adds bias[ci] to the m values of channel ci of y [c, m]. */
 void nk_add_channel_bias(float *y, const float *bias, int c, size_t m, int threads);
 
-/* Adds the sum (in double) of the m values of channel ci of dy [c, m] to dbias[ci]. */
+/* Adds the sum (in double, over 8 interleaved lanes) of the m values of channel ci of dy [c, m] to dbias[ci]. */
 void nk_accumulate_channel_sums(const float *dy, int c, size_t m, float *dbias, int threads);
 
 /* BatchNorm2d forward in training mode over x [c, m]. Per channel, the mean and the biased variance
