@@ -132,14 +132,17 @@ struct PreprocessingSection: Codable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: ConfigKey.self)
-        try container.rejectUnknownKeys(accepted: ["resolution", "channels", "normalize", "scaled_jpeg_decoding", "max_pixels"])
+        try container.rejectUnknownKeys(accepted: [
+            "resolution", "channels", "normalize", "scaled_jpeg_decoding", "max_pixels", "dicom_window",
+        ])
         let defaults = PreprocessingSettings()
         settings = PreprocessingSettings(
             resolution: try container.integer("resolution", or: defaults.resolution, in: 8...4096),
             channels: try container.choice("channels", or: defaults.channels),
             normalize: try container.choice("normalize", or: defaults.normalize),
             scaledJPEGDecoding: try container.value("scaled_jpeg_decoding", or: defaults.scaledJPEGDecoding),
-            maxPixels: try container.integer("max_pixels", or: defaults.maxPixels, in: 1...Int.max)
+            maxPixels: try container.integer("max_pixels", or: defaults.maxPixels, in: 1...Int.max),
+            dicomWindow: try container.choice("dicom_window", or: defaults.dicomWindow)
         )
     }
 
@@ -150,6 +153,7 @@ struct PreprocessingSection: Codable {
         try container.encode(settings.normalize.rawValue, forKey: ConfigKey("normalize"))
         try container.encode(settings.scaledJPEGDecoding, forKey: ConfigKey("scaled_jpeg_decoding"))
         try container.encode(settings.maxPixels, forKey: ConfigKey("max_pixels"))
+        try container.encode(settings.dicomWindow.rawValue, forKey: ConfigKey("dicom_window"))
     }
 }
 

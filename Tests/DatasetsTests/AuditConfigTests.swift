@@ -115,6 +115,24 @@ final class AuditConfigTests: XCTestCase {
                           key: "labels.filename_rules[0].from", messageContains: "empty list")
     }
 
+    func testDICOMWindowDecodedAndEncoded() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("window.json", #"{"preprocessing": {"dicom_window": "soft-tissue"}}"#)
+
+        let config = try AuditConfig.load(layers: [path])
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any]
+        let preprocessing = encoded?["preprocessing"] as? [String: Any]
+
+        XCTAssertEqual(config.preprocessing.dicomWindow, .softTissue)
+        XCTAssertEqual(config.preprocessing.resolution, 224, "other preprocessing keys keep their defaults")
+        XCTAssertEqual(preprocessing?["dicom_window"] as? String, "soft-tissue")
+        XCTAssertEqual(AuditConfig.defaults.preprocessing.dicomWindow, .none)
+        try assertInvalid(#"{"preprocessing": {"dicom_window": "abdomen"}}"#, key: "preprocessing.dicom_window",
+                          messageContains: #""none", "file", "brain", "soft-tissue", "lung", "bone""#)
+        try assertInvalid(#"{"preprocessing": {"dicomWindow": "lung"}}"#, key: "preprocessing.dicomWindow",
+                          messageContains: "dicom_window")
+    }
+
     func testMalformedJSONNamesFile() throws {
         try assertInvalid(#"{"threads": 1,"#, key: "", messageContains: "not valid JSON")
         try assertInvalid(#"[1, 2]"#, key: "", messageContains: "JSON object")
