@@ -58,7 +58,7 @@ extension Daemon {
             logger.error("root.watch_failed", [("root", path), ("error", "\(error)")])
             return
         }
-        state.snapshot = snapshot(path)
+        state.snapshot = snapshot(path, config: spec.config)
         roots[path] = state
         logger.info("root.add", [("root", path), ("watches", tree?.watchCount), ("polling", state.polling)])
         reconcile(path)
@@ -111,9 +111,22 @@ extension Daemon {
 
     /// Queues a re-audit when the files on disk differ from the images stored for the dataset, or when the
     /// dataset has never been audited.
+    ///
+    /// The scan uses the `scan` settings the audit will use (exclude globs, NIfTI masks and volume), so
+    /// an unchanged dataset with non-default settings is not audited again at every start. When the
+    /// configuration cannot be loaded, the root is queued so that the audit reports the error.
     func reconcile(_ root: String) {
+        let options: ScanOptions
         do {
-            let scan = try scanDataset(root: root)
+            options = try scanOptions(root: root, config: roots[root]?.spec.config)
+        } catch {
+            logger.error("reconcile.config_invalid", [("root", root), ("error", "\(error)"), ("action", "queue audit")])
+            enqueue(root)
+            return
+        }
+
+        do {
+            let scan = try scanDataset(root: root, options: options)
             let onDisk = Dictionary(scan.files.map { ($0.relativePath, FileStamp(size: $0.size, mtimeNs: $0.mtimeNs)) }, uniquingKeysWith: { first, _ in first })
             var stored: [String: FileStamp] = [:]
             var audited = false
@@ -172,7 +185,7 @@ extension Daemon {
     private func pollFallbackRoots(now: Date) {
         for root in roots.keys.sorted() {
             guard let state = roots[root], state.polling, now.timeIntervalSince(state.lastPoll) >= settings.pollSeconds else { continue }
-            let current = snapshot(root)
+            let current = snapshot(root, config: state.spec.config)
             roots[root]?.lastPoll = now
             if current != state.snapshot {
                 roots[root]?.snapshot = current
@@ -183,9 +196,18 @@ extension Daemon {
         }
     }
 
-    private func snapshot(_ root: String) -> [String: FileStamp] {
-        guard let scan = try? scanDataset(root: root) else { return [:] }
+    /// Returns the size and modification time of each file the audit of `root` lists. A configuration
+    /// that cannot be loaded gives the default scan settings, so changes under a polled root are still detected.
+    private func snapshot(_ root: String, config: String?) -> [String: FileStamp] {
+        let options = (try? scanOptions(root: root, config: config)) ?? ScanOptions()
+        guard let scan = try? scanDataset(root: root, options: options) else { return [:] }
         return Dictionary(scan.files.map { ($0.relativePath, FileStamp(size: $0.size, mtimeNs: $0.mtimeNs)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Loads the `scan` section of the configuration the audit of `root` reads: the built-in
+    /// defaults, the root's `audit.json`, then `config` (the root's `--config` file) when given.
+    private func scanOptions(root: String, config: String?) throws(DatasetError) -> ScanOptions {
+        try AuditConfig.load(datasetRoot: root, overridePath: config).0.scan
     }
 
     private func runPendingCommands() {

@@ -116,6 +116,26 @@ final class DaemonTests: XCTestCase {
         XCTAssertFalse(try store.images(datasetID: dataset.id).contains { $0.path == "b/good-03.png" })
     }
 
+    func testExcludedFilesNoReauditAtStart() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let root = try makeDataset(in: directory)
+        try Data(#"{"scan": {"exclude": ["b/good-03.png"]}}"#.utf8).write(to: root.appendingPathComponent("audit.json"))
+        let store = try Store(path: directory.appendingPathComponent("audit.sqlite").path)
+
+        let first = RunningDaemon(store: store, settings: smallSettings(roots: [RootSpec(path: root.path)], settle: 0.3))
+        first.waitUntilIdle()
+        first.stop()
+        let second = RunningDaemon(store: store, settings: smallSettings(roots: [RootSpec(path: root.path)], settle: 0.3))
+        defer { second.stop() }
+        second.waitUntilIdle()
+
+        let audits = try allAudits(store)
+        XCTAssertEqual(audits.count, 1, "the second start finds the listing of the first audit unchanged")
+        let dataset = try XCTUnwrap(try store.dataset(root: root.path))
+        XCTAssertFalse(try store.images(datasetID: dataset.id).contains { $0.path == "b/good-03.png" })
+        XCTAssertFalse(second.logs.lines.contains { $0.contains("event=reconcile.changed") }, second.logs.lines.joined(separator: "\n"))
+    }
+
     func testHTMLReportRewrittenAfterReaudit() throws {
         let directory = try makeTemporaryDirectory(self)
         let root = try makeDataset(in: directory)
