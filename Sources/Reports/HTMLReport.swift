@@ -90,7 +90,8 @@ final class HTMLReportContext {
         self.report = report
         self.presentation = presentation
         redaction = PathRedaction(report: report, enabled: presentation.redactPaths)
-        thumbnails = presentation.includeThumbnails ? ThumbnailRenderer(root: report.dataset.root, size: presentation.thumbnailSize) : nil
+        thumbnails = presentation.includeThumbnails ? ThumbnailRenderer(
+            root: report.dataset.root, size: presentation.thumbnailSize, scanOptions: presentation.scanOptions) : nil
         for group in report.dataset.duplicates.groups + report.dataset.nearDuplicates.groups {
             for (index, path) in group.paths.enumerated() {
                 if index < group.labels.count, let label = group.labels[index] {

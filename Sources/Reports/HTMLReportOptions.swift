@@ -1,4 +1,5 @@
 import Audit
+import Datasets
 import Foundation
 
 /// Privacy and image options shared by the HTML and Markdown reports.
@@ -10,11 +11,18 @@ public struct ReportPresentation: Sendable {
     public var redactPaths: Bool
     /// Side of the square thumbnails in pixels (default 96).
     public var thumbnailSize: Int
+    /// The audit's `scan` settings, which choose the volume of a 4-D NIfTI file that thumbnails
+    /// show. nil (the default) loads them from the dataset folder's `audit.json` over the
+    /// built-in defaults, which misses a `--config` file the audit was given.
+    public var scanOptions: ScanOptions?
 
-    public init(includeThumbnails: Bool = true, redactPaths: Bool = false, thumbnailSize: Int = 96) {
+    public init(
+        includeThumbnails: Bool = true, redactPaths: Bool = false, thumbnailSize: Int = 96, scanOptions: ScanOptions? = nil
+    ) {
         self.includeThumbnails = includeThumbnails
         self.redactPaths = redactPaths
         self.thumbnailSize = thumbnailSize
+        self.scanOptions = scanOptions
     }
 }
 

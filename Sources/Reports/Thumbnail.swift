@@ -21,16 +21,20 @@ final class ThumbnailRenderer {
     let size: Int
     private let preprocessor: Preprocessor
     private var cache: [String: Thumbnail] = [:]
+    /// The scan settings members are resolved with (the NIfTI volume of 4-D files).
+    let scanOptions: ScanOptions
     /// Resolves container members (`scans.npz#train_images[3]`); opened lazily.
-    private lazy var locator = ListedImageLocator(root: root)
+    private lazy var locator = ListedImageLocator(root: root, options: scanOptions)
     /// The container of the last member drawn, kept open for its neighbours in the report.
     private var containers = OpenContainers()
 
     /// `root` is the dataset folder that relative paths are resolved against; `size` is the
-    /// side in pixels (the report uses 96).
-    init(root: String, size: Int) {
+    /// side in pixels (the report uses 96). `scanOptions` nil loads the `scan` settings of the
+    /// folder's `audit.json` over the defaults, and the defaults alone when that file is invalid.
+    init(root: String, size: Int, scanOptions: ScanOptions? = nil) {
         self.root = root
         self.size = size
+        self.scanOptions = scanOptions ?? (try? AuditConfig.load(datasetRoot: root, overridePath: nil).0.scan) ?? ScanOptions()
         self.preprocessor = Preprocessor(settings: PreprocessingSettings(resolution: size, channels: .grey, normalize: .minmax))
     }
 

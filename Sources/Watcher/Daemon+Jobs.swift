@@ -1,4 +1,5 @@
 import Audit
+import Datasets
 import Foundation
 import Reports
 import Store
@@ -69,7 +70,9 @@ extension Daemon {
             $0.path == root || URL(fileURLWithPath: $0.path).resolvingSymlinksInPath().path == resolvedRoot
         }), let path = spec.htmlReport else { return }
         do {
-            try Data(HTMLReport.render(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            let scanOptions = try? AuditConfig.load(datasetRoot: root, overridePath: spec.config).0.scan
+            let html = HTMLReport.render(report, presentation: ReportPresentation(scanOptions: scanOptions))
+            try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             logger.info("report.written", [("job_id", jobID), ("audit_id", report.auditID), ("path", path)])
         } catch {
             logger.error("report.write_failed", [("job_id", jobID), ("path", path), ("error", "\(error.localizedDescription)")])

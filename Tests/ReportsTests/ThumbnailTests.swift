@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import ImageIO
 @testable import Reports
@@ -62,6 +63,35 @@ final class ThumbnailTests: XCTestCase {
             XCTAssertTrue(uri.hasPrefix("data:image/png;base64,"), name)
         }
         XCTAssertEqual(renderer.thumbnail(for: "train-images-idx3-ubyte.gz#400"), .unavailable(reason: "file no longer exists"))
+    }
+
+    func testThumbnailShowsConfiguredVolume() throws {
+        // example_nifti2.nii.gz is 32 x 20 x 12 x 2; slice 5 differs between its two volumes.
+        let folders = try (0..<2).map { _ in
+            try makeFolder(copying: fixture("containers/example_nifti2.nii.gz"), as: "run.nii.gz")
+        }
+        try Data(#"{"scan": {"nifti_volume": 1}}"#.utf8).write(to: folders[1].appendingPathComponent("audit.json"))
+        var second = ScanOptions()
+        second.niftiVolume = 1
+
+        let first = ThumbnailRenderer(root: folders[0].path, size: 24).thumbnail(for: "run.nii.gz#slice=5")
+        let fromFile = ThumbnailRenderer(root: folders[1].path, size: 24).thumbnail(for: "run.nii.gz#slice=5")
+        let fromOptions = ThumbnailRenderer(root: folders[0].path, size: 24, scanOptions: second).thumbnail(for: "run.nii.gz#slice=5")
+
+        guard case .image = first else {
+            return XCTFail("expected an image of volume 0, got \(first)")
+        }
+        XCTAssertNotEqual(first, fromFile, "audit.json selects volume 1")
+        XCTAssertEqual(fromFile, fromOptions)
+    }
+
+    /// Creates a temporary folder with a copy of `source` named `name`, removed after the test.
+    private func makeFolder(copying source: URL, as name: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("thumbnail-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent(name))
+        return folder
     }
 
     func testThumbnailOfMissingAndBrokenFiles() {
