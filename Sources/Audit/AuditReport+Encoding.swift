@@ -1,6 +1,31 @@
 // Swift's synthesised encoders omit nil optionals. The report promises `null` for an undefined
 // value (next to its `reason`), so these encoders write nil values as explicit nulls.
 
+extension DatasetSummary {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(root, forKey: .root)
+        try container.encode(labelSource, forKey: .labelSource)
+        try container.encode(images, forKey: .images)
+        try container.encode(decoded, forKey: .decoded)
+        try container.encode(cached, forKey: .cached)
+        try container.encode(unreadable, forKey: .unreadable)
+        try container.encode(rejectedPaths, forKey: .rejectedPaths)
+        try container.encode(ignoredFiles, forKey: .ignoredFiles)
+        try container.encode(labelled, forKey: .labelled)
+        try container.encode(unlabelled, forKey: .unlabelled)
+        try container.encode(classes, forKey: .classes)
+        try container.encode(splits, forKey: .splits)
+        try container.encode(constantImages, forKey: .constantImages)
+        try container.encode(duplicates, forKey: .duplicates)
+        try container.encode(nearDuplicates, forKey: .nearDuplicates)
+        try container.encode(leakage, forKey: .leakage)
+        try container.encode(labelIssues, forKey: .labelIssues)
+        try container.encode(ignoredColumns, forKey: .ignoredColumns)
+        try container.encode(nanVoxels, forKey: .nanVoxels)
+    }
+}
+
 extension TaskReport {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -51,9 +51,13 @@ public struct DatasetSummary: Codable, Sendable {
     public var leakage: LeakageSummary
     public var labelIssues: [LabelIssueSummary]
     public var ignoredColumns: [IgnoredColumnSummary]
+    /// NaN voxels that NIfTI reading set to 0, by file path; nil (JSON null) when no file read
+    /// in this audit had any. Decoding a report without the key also gives nil.
+    public var nanVoxels: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
         case root, images, decoded, cached, unreadable, labelled, unlabelled, classes, splits, duplicates, leakage
+        case nanVoxels = "nan_voxels"
         case nearDuplicates = "near_duplicates"
         case labelSource = "label_source"
         case rejectedPaths = "rejected_paths"

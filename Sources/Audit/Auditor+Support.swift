@@ -169,7 +169,8 @@ extension Auditor {
 
     func datasetSummary(
         root: String, scan: ScanResult, listing: LabelledListing, loaded: [LoadedImage],
-        duplicates: DuplicateFindings, nearDuplicates: NearDuplicateFindings, labelSource: String
+        duplicates: DuplicateFindings, nearDuplicates: NearDuplicateFindings, labelSource: String,
+        replacedNaNVoxels: [String: Int]
     ) -> DatasetSummary {
         var classes: [String: Int] = [:]
         var splits: [String: Int] = [:]
@@ -247,7 +248,8 @@ extension Auditor {
                 patientsInSeveralSplits: patientLeaks(listing, loaded: loaded)
             ),
             labelIssues: listing.issues.map { LabelIssueSummary(line: $0.line, path: $0.path, message: $0.message) },
-            ignoredColumns: listing.ignoredColumns.map { IgnoredColumnSummary(column: $0.header, reason: $0.reason) }
+            ignoredColumns: listing.ignoredColumns.map { IgnoredColumnSummary(column: $0.header, reason: $0.reason) },
+            nanVoxels: replacedNaNVoxels.isEmpty ? nil : replacedNaNVoxels
         )
     }
 

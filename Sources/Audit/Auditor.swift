@@ -117,7 +117,8 @@ public final class Auditor {
             store: store, datasetID: datasetID, settings: settings, threads: parameters.threads,
             cancellation: cancellation, progress: progress
         )
-        let loaded = try loader.load(listing, into: features)
+        var replacedNaNVoxels: [String: Int] = [:]
+        let loaded = try loader.load(listing, into: features, replacedNaNVoxels: &replacedNaNVoxels)
         do {
             _ = try store.removeImages(datasetID: datasetID, notIn: Set(listing.images.map(\.file.relativePath)))
         } catch {
@@ -257,7 +258,7 @@ public final class Auditor {
             generatedAt: ISO8601DateFormatter().string(from: Date()), status: "done",
             dataset: datasetSummary(
                 root: root, scan: scan, listing: listing, loaded: loaded, duplicates: duplicates,
-                nearDuplicates: nearDuplicates, labelSource: labelSource
+                nearDuplicates: nearDuplicates, labelSource: labelSource, replacedNaNVoxels: replacedNaNVoxels
             ),
             preprocessing: preprocessingSummary(settings, loaded: loaded),
             parameters: parameterSummary(parameters),

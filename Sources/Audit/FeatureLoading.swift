@@ -44,7 +44,11 @@ struct FeatureLoader {
     /// Files read in parallel between two store transactions.
     static let batchSize = 256
 
-    func load(_ listing: LabelledListing, into features: QuantizedFeatureMatrix) throws(AuditError) -> [LoadedImage] {
+    /// Fills `features` and returns one outcome per listed image. `replacedNaNVoxels` receives the
+    /// NaN voxels set to 0 per NIfTI file path (see `OpenContainers.replacedNaNVoxels`).
+    func load(
+        _ listing: LabelledListing, into features: QuantizedFeatureMatrix, replacedNaNVoxels: inout [String: Int]
+    ) throws(AuditError) -> [LoadedImage] {
         let files = listing.images.map(\.file)
         let known: [String: ImageRecord]
         do {
@@ -88,6 +92,7 @@ struct FeatureLoader {
                 results[index] = outcomes[position].0
                 if !results[index].decoded { features.zeroRow(index) }
             }
+            replacedNaNVoxels.merge(containers.replacedNaNVoxels) { _, latest in latest }
             progress?("read", batch.last! + 1, files.count)
             start += batch.count
         }

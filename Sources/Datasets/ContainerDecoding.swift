@@ -124,6 +124,9 @@ public struct MemberContent: Sendable {
 /// where its members are adjacent. The value is read-only while workers use it.
 public struct OpenContainers: Sendable {
     private var opened: [String: Result<OpenedContainer, ImageIOError>] = [:]
+    /// NaN voxels set to 0, by the relative path of each NIfTI file opened so far that had any.
+    /// Opening a file again replaces its count, so a file is never counted twice.
+    public private(set) var replacedNaNVoxels: [String: Int] = [:]
 
     public init() {}
 
@@ -149,7 +152,11 @@ public struct OpenContainers: Sendable {
             }
         }
         for (position, entry) in missing.enumerated() {
-            opened[entry.key] = results.value(position)
+            let result = results.value(position)
+            opened[entry.key] = result
+            if case let .success(container) = result, container.replacedNaNCount > 0 {
+                replacedNaNVoxels[Self.containerPath(entry.value)] = container.replacedNaNCount
+            }
         }
     }
 
@@ -164,6 +171,14 @@ public struct OpenContainers: Sendable {
         case let .failure(error):
             throw error
         }
+    }
+
+    /// The container file's relative path: the member's path without its `#...` suffix.
+    private static func containerPath(_ file: ScannedFile) -> String {
+        guard let hash = file.relativePath.lastIndex(of: "#") else {
+            return file.relativePath
+        }
+        return String(file.relativePath[..<hash])
     }
 
     private static func key(_ file: ScannedFile) -> String {

@@ -96,6 +96,10 @@ public enum TextReport {
         if dataset.ignoredFiles > 0 {
             lines.append("\(dataset.ignoredFiles) files with non-image extensions ignored")
         }
+        if let nanVoxels = dataset.nanVoxels, !nanVoxels.isEmpty {
+            lines.append("NaN voxels set to 0:")
+            for (path, count) in nanVoxels.sorted(by: { $0.key < $1.key }).prefix(20) { lines.append("  \(path): \(count)") }
+        }
         for issue in dataset.labelIssues.prefix(20) {
             lines.append("label table line \(issue.line)\(issue.path.map { " (\($0))" } ?? ""): \(issue.message)")
         }

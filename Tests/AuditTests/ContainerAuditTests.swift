@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Reports
 import Store
 import XCTest
 
@@ -86,5 +87,43 @@ final class ContainerAuditTests: XCTestCase {
         XCTAssertEqual(report.dataset.decoded, 40)
         XCTAssertEqual(report.dataset.rejectedPaths.map(\.path), ["extra/broken.npz"])
         XCTAssertTrue(report.dataset.rejectedPaths[0].reason.contains("ZIP"), report.dataset.rejectedPaths[0].reason)
+    }
+
+    func testNaNVoxelsReported() throws {
+        let folder = try TemporaryFolder()
+        try writeIDXDataset(folder)
+        // 17 x 21 x 3 big-endian float32 volume with 153 NaN voxels (nibabel 5.4.2 counts the same).
+        try folder.copy(fixture("containers/resampled_anat_moved.nii"), to: "volumes/resampled_anat_moved.nii")
+        let store = try Store(path: folder.url.appendingPathComponent("db.sqlite").path)
+        var options = smallAuditOptions(root: folder.path)
+        options.resolution = 8
+
+        let first = try Auditor(store: store, options: options).run()
+        let second = try Auditor(store: store, options: options).run()
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(first.dataset)) as? [String: Any]
+        let text = TextReport.render(first)
+
+        XCTAssertEqual(first.dataset.nanVoxels, ["volumes/resampled_anat_moved.nii": 153])
+        XCTAssertEqual(second.dataset.nanVoxels, ["volumes/resampled_anat_moved.nii": 153], "cached members still count")
+        XCTAssertEqual(json?["nan_voxels"] as? [String: Int], ["volumes/resampled_anat_moved.nii": 153])
+        XCTAssertTrue(text.contains("NaN voxels set to 0:\n  volumes/resampled_anat_moved.nii: 153"), text)
+    }
+
+    func testNaNVoxelsNullWithoutNIfTI() throws {
+        let folder = try TemporaryFolder()
+        try writeIDXDataset(folder)
+        let store = try Store(path: folder.url.appendingPathComponent("db.sqlite").path)
+        var options = smallAuditOptions(root: folder.path)
+        options.resolution = 8
+
+        let report = try Auditor(store: store, options: options).run()
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report.dataset)) as? [String: Any]
+        let decoded = try JSONDecoder().decode(DatasetSummary.self, from: JSONEncoder().encode(report.dataset))
+
+        XCTAssertNil(report.dataset.nanVoxels)
+        XCTAssertTrue(json?.keys.contains("nan_voxels") == true, "nil is written as an explicit null")
+        XCTAssertTrue(json?["nan_voxels"] is NSNull)
+        XCTAssertNil(decoded.nanVoxels)
+        XCTAssertFalse(TextReport.render(report).contains("NaN voxels"))
     }
 }
