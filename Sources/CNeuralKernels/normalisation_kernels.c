@@ -1,5 +1,5 @@
-// BatchNorm2d loops over channel-major activations: channel ci holds m contiguous values. Every channel is
-// reduced by one thread in a fixed order, so the results do not depend on the thread count.
+// BatchNorm2d loops over channel-major activations, where channel ci is m contiguous values. Every channel
+// is reduced by one thread in a fixed order, so the results do not depend on the thread count.
 #include "neural_kernels.h"
 #include "lane_sums.h"
 #include "parallel.h"

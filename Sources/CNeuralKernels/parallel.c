@@ -54,9 +54,9 @@ static void *helper_main(void *argument) {
     return NULL;
 }
 
-/* Starts helpers up to `wanted`; returns how many exist. Called with pool_lock held. */
-static int start_helpers(int wanted) {
-    while (started_helpers < wanted) {
+/* Starts helpers until `requested` exist and returns how many exist. Called with pool_lock locked. */
+static int start_helpers(int requested) {
+    while (started_helpers < requested) {
         pthread_t handle;
         if (pthread_create(&handle, NULL, helper_main, (void *)(size_t)started_helpers) != 0) break;
         pthread_detach(handle);

@@ -5,16 +5,19 @@ internal import COpenBLAS
 /// [C, N, side, side], computed as im2col of a chunk of images followed by one SGEMM per chunk:
 /// y [C_out, n·H_out·W_out] = W [C_out, C_in·k·k] · col [C_in·k·k, n·H_out·W_out].
 ///
-/// A chunk holds as many images as fit in `columnBudget` column values (at least one), so the
+/// A chunk contains as many images as fit in `columnBudget` column values (at least one), so the
 /// number of SGEMM calls per pass is about batch·C_in·k²·H_out·W_out / columnBudget. The chunking
 /// depends only on the layer shape, the batch and the budget, never on the thread count.
 ///
 /// Output side: floor((side + 2·padding − kernel) / stride) + 1. Weights are initialised uniform in
 /// ±1/sqrt(C_in·k·k) and so is the optional bias.
 final class Conv2D {
-    /// Column values per chunk by default: 2^22 floats (16 MiB), so a chunk of columns stays in a
-    /// server-class last-level cache while whole 32-image batches of the 64×64 layers do not.
-    static let defaultColumnBudget = 1 << 22
+    /// Column values per chunk by default: 2^20 floats (4 MiB). Larger chunks mean fewer, larger
+    /// SGEMM calls but more memory traffic. In single-threaded CPU time for 320 64×64 images
+    /// (neuralnet-bench, shared 2-core x86-64 machine), SmallResNet took 7.9 s at 2^18, 8.1 s at
+    /// 2^20, 9.2 s at 2^22 and 9.7 s at 2^24. With 2 threads, 2^18 spent far more time in
+    /// OpenBLAS thread hand-offs.
+    static let defaultColumnBudget = 1 << 20
 
     let inChannels: Int
     let outChannels: Int
@@ -32,7 +35,7 @@ final class Conv2D {
     private let weightOffset: Int
     private let biasOffset: Int?
 
-    /// `workspace` holds the column buffers; layers that never run at the same time may share one.
+    /// `workspace` contains the column buffers. Layers that never run at the same time may share one.
     init(_ name: String, store: ParameterStore, inChannels: Int, outChannels: Int, kernel: Int,
          stride: Int, padding: Int, bias: Bool, inputSide: Int,
          workspace: ConvolutionWorkspace = ConvolutionWorkspace(), columnBudget: Int = Conv2D.defaultColumnBudget) {

@@ -71,8 +71,8 @@ public final class Network {
     /// Runs the network in evaluation mode (BatchNorm with running statistics) and returns the
     /// logits [count] and the features [count × 64], row-major.
     ///
-    /// - Precondition: `images` holds at least `count`·`imageSize` values; fewer is a caller bug
-    ///   and traps. Check sizes of user data before calling.
+    /// - Precondition: `images` contains at least `count`·`imageSize` values. Fewer is a caller
+    ///   bug and traps. Check sizes of user data before calling.
     public func evaluate(_ images: UnsafeBufferPointer<Float>, count: Int) -> (logits: [Float], features: [Float]) {
         precondition(images.count >= count * imageSize, "\(images.count) values for \(count) images of \(imageSize)")
         var logits = [Float](repeating: 0, count: count)
@@ -97,8 +97,8 @@ public final class Network {
     /// images with respect to every input pixel (same layout as `images`), and the logits. Labels
     /// are 0 or 1. Parameter gradients and running statistics are left unchanged.
     ///
-    /// - Precondition: `images` holds at least `count`·`imageSize` values and `labels` at least
-    ///   `count`; fewer is a caller bug and traps. Check sizes of user data before calling.
+    /// - Precondition: `images` contains at least `count`·`imageSize` values and `labels` at
+    ///   least `count`. Fewer is a caller bug and traps. Check sizes of user data before calling.
     public func inputGradient(_ images: UnsafeBufferPointer<Float>, labels: [Float], count: Int)
         -> (logits: [Float], gradient: [Float])
     {
