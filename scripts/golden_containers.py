@@ -3,6 +3,12 @@
 Swift readers must reproduce, computed with numpy 2.x and nibabel 5.x.
 
 Usage: golden_containers.py   (run with a Python that has numpy and nibabel)
+       golden_containers.py --nifti-folder FOLDER OUTPUT.json
+
+The second form walks FOLDER recursively. For every `.nii`, `.nii.gz` and `.hdr` file that
+nibabel loads as NIfTI-1 or NIfTI-2 with 3 or 4 dimensions, it writes the same per-slice values
+(volume 0 of 4-D files, no masks), with paths relative to FOLDER. Other files are listed under
+"errors" with the reason.
 
 Per image: the relative path the scan lists (file plus member suffix), width, height, channels,
 min, max and mean of the samples (NaN counted as 0), the stored labels, and `checksum`: 64-bit
@@ -18,6 +24,7 @@ use the mask pattern '-t1-' -> '-gm-', threshold 0.5 and a negative margin of 5 
 import gzip
 import json
 import os
+import sys
 
 import nibabel
 import numpy
@@ -89,8 +96,8 @@ def npy_records(name):
     return [record(f"{name}#{i}", stack[i]) for i in range(len(stack))]
 
 
-def nifti_volume(name):
-    image = nibabel.load(os.path.join(FOLDER, name))
+def nifti_volume(name, folder=FOLDER):
+    image = nibabel.load(os.path.join(folder, name))
     raw = numpy.asarray(image.dataobj.get_unscaled()).astype(numpy.float32)
     if raw.ndim == 4:
         raw = raw[..., 0]
@@ -112,8 +119,8 @@ def take(volume, axis, index):
     return numpy.take(volume, index, axis=axis).T
 
 
-def nifti_records(name, mask=None):
-    volume, reference, axis, nan_count = nifti_volume(name)
+def nifti_records(name, mask=None, folder=FOLDER):
+    volume, reference, axis, nan_count = nifti_volume(name, folder)
     labels = None
     if mask is not None:
         mask_volume, _, _, _ = nifti_volume(mask)
@@ -133,7 +140,37 @@ def nifti_records(name, mask=None):
     return records
 
 
+def nifti_folder_records(folder):
+    """Per-slice records of every NIfTI file under folder, and (path, reason) of the others."""
+    records, errors = [], []
+    for directory, _, names in sorted(os.walk(folder)):
+        for name in sorted(names):
+            if not name.endswith((".nii", ".nii.gz", ".hdr")):
+                continue
+            path = os.path.relpath(os.path.join(directory, name), folder)
+            try:
+                image = nibabel.load(os.path.join(folder, path))
+                if not isinstance(image, (nibabel.Nifti1Image, nibabel.Nifti2Image, nibabel.Nifti1Pair, nibabel.Nifti2Pair)):
+                    raise ValueError(f"{type(image).__name__} is not NIfTI-1 or NIfTI-2")
+                if len(image.shape) not in (3, 4):
+                    raise ValueError(f"shape {image.shape} is not 3-D or 4-D")
+                records += nifti_records(path, folder=folder)
+            except Exception as error:  # any reader failure is a listed exception, not a crash
+                errors.append({"path": path, "error": f"{type(error).__name__}: {error}"})
+    return records, errors
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--nifti-folder":
+        images, errors = nifti_folder_records(sys.argv[2])
+        with open(sys.argv[3], "w") as handle:
+            json.dump({"numpy": numpy.__version__, "nibabel": nibabel.__version__, "images": images, "errors": errors},
+                      handle, indent=1)
+            handle.write("\n")
+        print(f"{len(images)} slices, {len(errors)} files nibabel did not load as NIfTI")
+        return
+    if len(sys.argv) != 1:
+        sys.exit("Usage: golden_containers.py [--nifti-folder FOLDER OUTPUT.json]")
     images = idx_records()
     images += npz_records("breastmnist-mini.npz") + npz_records("multilabel.npz") + npy_records("floats.npy")
     for name in ("anatomical.nii", "example_nifti2.nii.gz", "resampled_anat_moved.nii", "standard.nii.gz"):
