@@ -3,7 +3,7 @@
 #   1. audit Kermany chest X-rays (labels.csv tasks) and Fashion-MNIST (T-shirt/top vs Shirt);
 #   2. train SmallResNet over the ladder 250, 500, 1000 (seed 0) on viral_vs_normal, bacterial_vs_viral,
 #      bacterial_vs_normal and shirt_vs_t-shirt-top, storing every observation;
-#   3. fit models A and B, rank the tasks with the verdict, and answer budgets for a trained task and an
+#   3. fit models A and B, rank the tasks with the verdict, and estimate budgets for a trained task and an
 #      untrained one.
 #
 # Usage: scripts/acceptance_training.sh DATA_ROOT [WORK_DIR]
