@@ -187,29 +187,34 @@ def golden(out_dir):
 
 
 def bench(kind, images, epochs, threads, repeats):
-    """Prints the median training images/s of PyTorch over `repeats` runs of `epochs` epochs."""
+    """Prints the median training images/s and CPU time per image of PyTorch over `repeats` runs of `epochs` epochs."""
     torch.set_num_threads(threads)
     x = torch.from_numpy(fixed_inputs(images, 64))
     y = (torch.arange(images) % 2).float()
-    rates = []
+    rates, cpu_per_image = [], []
     for repeat in range(repeats):
         torch.manual_seed(repeat)
         model = build(kind, 64)
         optimiser = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
         generator = torch.Generator().manual_seed(repeat)
         model.train()
-        elapsed = 0.0
+        elapsed = cpu = 0.0
         for _ in range(epochs):
             order = torch.randperm(images, generator=generator)
             start = time.perf_counter()
+            cpu_start = time.process_time()
             for first in range(0, images, 32):
                 index = order[first:first + 32]
                 optimiser.zero_grad()
                 F.binary_cross_entropy_with_logits(model(x[index]), y[index]).backward()
                 optimiser.step()
             elapsed += time.perf_counter() - start
+            cpu += time.process_time() - cpu_start
         rates.append(images * epochs / elapsed)
-    print(f"torch {kind}: {float(np.median(rates)):.0f} img/s (median of {repeats}, {threads} threads)")
+        cpu_per_image.append(cpu / (images * epochs))
+    # process_time counts the CPU time of all threads of the process.
+    print(f"torch {kind}: {float(np.median(rates)):.0f} img/s (median of {repeats}, {threads} threads), "
+          f"{1000 * float(np.median(cpu_per_image)):.1f} CPU ms per image")
 
 
 if __name__ == "__main__":

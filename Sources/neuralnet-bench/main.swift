@@ -36,18 +36,50 @@ for n in 0..<count {
 }
 let labels = (0..<count).map { Float($0 % 2) }
 
+/// CPU seconds of the whole process (all threads). Other jobs on the machine change it less than wall time.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+// CPU time per image is taken between consecutive polls of isCancelled, which train makes before every
+// step. An interval that spans an epoch's end also contains the accuracy pass, so it is left out together
+// with its step (the epoch's last, possibly partial, batch).
+let stepsPerEpoch = (count + 31) / 32
 var rates: [Double] = []
+var cpuPerImage: [Double] = []
 for repeatIndex in 0..<repeats {
     let network = Network(kind: kind, inputSide: side, seed: UInt64(repeatIndex))
     let settings = TrainingSettings(batchSize: 32, maxEpochs: epochs, seed: UInt64(repeatIndex))
+    var polls = 0
+    var lastPoll = 0.0
+    var cpuSeconds = 0.0
+    var timedImages = 0
     do {
         let outcome = try train(network, images: images, labels: labels, settings: settings,
-                                isCancelled: { false }, onEpoch: { _ in })
+                                isCancelled: {
+                                    let now = processCPUSeconds()
+                                    if polls % stepsPerEpoch != 0 {
+                                        cpuSeconds += now - lastPoll
+                                        timedImages += 32
+                                    }
+                                    polls += 1
+                                    lastPoll = now
+                                    return false
+                                }, onEpoch: { _ in })
         rates.append(outcome.imagesPerSecond)
+        if timedImages > 0 {
+            cpuPerImage.append(cpuSeconds / Double(timedImages))
+        }
     } catch {
         FileHandle.standardError.write(Data("Error: training failed: \(error)\n".utf8))
         exit(1)
     }
 }
 let median = rates.sorted()[rates.count / 2]
-print(String(format: "neuralnet %@: %.0f img/s (median of %d, %d threads)", kind.rawValue, median, repeats, threads))
+var line = String(format: "neuralnet %@: %.0f img/s (median of %d, %d threads)", kind.rawValue, median, repeats, threads)
+if !cpuPerImage.isEmpty {
+    line += String(format: ", %.1f CPU ms per image", 1000 * cpuPerImage.sorted()[cpuPerImage.count / 2])
+}
+print(line)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Training throughput of NeuralNet against PyTorch on the same work. Each model trains EPOCHS epochs
 # (default 2) on IMAGES synthetic 64x64 images (default 1000) with batch 32 and THREADS threads
-# (default 2). Each side prints the median images/s of REPEATS runs (default 3). Only training steps are
-# timed (forward, backward, Adam); NeuralNet's per-epoch accuracy pass is excluded.
+# (default 2). Each side prints the median images/s of REPEATS runs (default 3) and the median CPU time
+# per image of all its threads. Only training steps are timed (forward, backward, Adam); NeuralNet's
+# per-epoch accuracy pass is excluded, and so is the last step of each of its epochs for CPU time.
 #
 # Usage: PYTHON=/path/to/python scripts/bench/train_throughput.sh [IMAGES] [EPOCHS] [REPEATS] [THREADS]
 # PYTHON must name a Python 3 with torch 2.x (CPU) and numpy, for example a virtual environment's
