@@ -10,6 +10,20 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 # wanted NAME: true when NAME is in $workloads.
 wanted() { [[ "$workloads" == *" $1 "* ]]; }
 
+# seconds_left: seconds until $deadline (epoch seconds, empty for none), or 10^9 without one.
+seconds_left() {
+  if [ -n "$deadline" ]; then echo $((deadline - $(date +%s))); else echo 1000000000; fi
+}
+
+# due NAME: true when NAME is wanted and the deadline has not passed. A workload skipped for the
+# deadline gets a note, so the page lists what is missing.
+due() {
+  wanted "$1" || return 1
+  (( $(seconds_left) > 0 )) && return 0
+  note "$1 ($pass) skipped: BENCH_DEADLINE passed"
+  return 1
+}
+
 # in_pass COMMAND...: runs the command in the current pass's environment.
 in_pass() {
   if [ "$pass" = unset ]; then env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@"; else "$@"; fi

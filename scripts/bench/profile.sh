@@ -13,19 +13,19 @@ profile_workloads() {
     note "profiles: perf is missing or may not profile here, so no workload was profiled"
     return 0
   fi
-  if wanted P2; then
+  if due P2; then
     profile_run p2 "$binary" bench knn --vectors "$work/inputs/knn64.f32" --k 20 --threads 2
   fi
-  if wanted P3; then
+  if due P3; then
     profile_run p3-64 "$binary" bench decode --folder "$work/inputs/decode" --resolution 64 --threads 2
   fi
-  if wanted P4; then
+  if due P4; then
     # perf runs the command twice, and each audit needs an empty database, so a shell removes it
     # first and then replaces itself with the audit.
     profile_run p4 sh -c 'rm -f "$1"*; exec "$2" audit "$3" --config "$4" --samples 1000 --threads 2 --db "$1" --format json' \
       sh "$work/profile.sqlite" "$binary" "$data" "$audit_config"
   fi
-  if wanted P5 && [ -n "$neuralnet_bench" ]; then
+  if [ -n "$neuralnet_bench" ] && due P5; then
     profile_run p5-resnet "$neuralnet_bench" resnet "$train_images" "$train_epochs" 1 2
     profile_run p5-vgg "$neuralnet_bench" vgg "$train_images" "$train_epochs" 1 2
   fi

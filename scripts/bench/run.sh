@@ -24,6 +24,8 @@
 #   BENCH_SCALE_IMAGES       images of the P7 folder (default 100000)
 #   BENCH_SCALE_TIMEOUT      limit of each P7 audit in seconds (default 900)
 #   BENCH_TRAIN_IMAGES, BENCH_TRAIN_EPOCHS   P5 training set and epochs per run (default 1000, 2)
+#   BENCH_DEADLINE    a time `date -d` reads (e.g. "01:55 UTC"); workloads not started by then are
+#                     skipped and noted, and P7's timeout is cut to end a minute before it
 #   BENCH_OUT         folder for raw measurements and profiles (default results/bench)
 #   BENCH_DOC         the page to write (default docs/benchmarks.md)
 #
@@ -69,6 +71,11 @@ train_epochs=${BENCH_TRAIN_EPOCHS:-2}
 scratch=${BENCH_SCRATCH:-.build}
 out=${BENCH_OUT:-results/bench}
 doc=${BENCH_DOC:-docs/benchmarks.md}
+deadline=
+if [ -n "${BENCH_DEADLINE:-}" ]; then
+  deadline=$(date -d "$BENCH_DEADLINE" +%s) \
+    || { echo "Error: invalid BENCH_DEADLINE '$BENCH_DEADLINE'; use a time date -d reads, e.g. '01:55 UTC'" >&2; exit 64; }
+fi
 bench=$(pwd)/scripts/bench
 audit_config=$(pwd)/fixtures/kermany-cxr-mini/audit.json
 source "$bench/lib.sh"
@@ -141,6 +148,7 @@ log "recording the machine"
   echo "- cores: $(nproc) (\`nproc\`); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "- ours: \`$("$binary" --version)\`, release build of $(git describe --always --dirty 2> /dev/null || echo 'an unknown commit'), $(swift --version 2> /dev/null | head -1)"
   echo "- system OpenBLAS (ours): $(dpkg-query -W -f '${Version}' libopenblas0-pthread 2> /dev/null || echo unknown)"
+  echo "- settings: BENCH_RUNS=$runs, BENCH_SLOW_RUNS=$slow_runs, BENCH_GROWTH_RUNS=$growth_runs, BENCH_GROWTH_AUDIT_RUNS=$growth_audit_runs, workloads:$workloads(each after one warm-up run per side, growth curves without), P7: $scale_images images, timeout $scale_timeout s, deadline ${BENCH_DEADLINE:-none}"
   echo "- OpenBLAS settings as set: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-(unset)}, OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE-(unset)}, OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS-(unset)}"
   "$python" - <<'PY'
 import platform, numpy, scipy, sklearn, PIL, torch
@@ -190,11 +198,11 @@ fi
 # --- Workloads ------------------------------------------------------------------------------
 note "load average before the first pass: $(cut -d' ' -f1-3 /proc/loadavg)"
 blas_workloads
-if wanted P3; then
+if due P3; then
   log "P3"
   alternate "$runs" "P3 ours 224" p3_ours_224 "P3 Pillow 224" p3_pillow_224 "P3 ours 64" p3_ours_64 "P3 Pillow 64" p3_pillow_64
 fi
-if wanted P6; then p6_workload; fi
+if due P6; then p6_workload; fi
 
 if [ -z "${OPENBLAS_CORETYPE+x}${OPENBLAS_L2_SIZE+x}" ]; then
   note "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE were not set, so the second pass would repeat the first and was skipped"
@@ -207,11 +215,11 @@ elif wanted P1 || wanted P2 || wanted P4 || wanted P5; then
 fi
 
 profile_workloads
-if wanted growth; then
+if due growth; then
   note "load average before the growth curves: $(cut -d' ' -f1-3 /proc/loadavg)"
   growth_kernels
 fi
-if wanted P7 || wanted growth; then
+if due P7 || due growth; then
   note "load average before the augmented-folder workloads: $(cut -d' ' -f1-3 /proc/loadavg)"
   scale_workloads
 fi

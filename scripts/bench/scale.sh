@@ -18,11 +18,9 @@ scale_workloads() {
   "$python" "$bench/augment_folder.py" generate "$data" "$augmented" "$count" --processes 2 >&2
   note "augmented folder: $count images written in $((SECONDS - started)) s ($(du -sh "$augmented" | cut -f1) of JPEG files)"
 
-  if wanted P7; then
-    scale_audit "$augmented" 224
-    scale_audit "$augmented" 64
-  fi
-  if wanted growth; then audit_growth "$augmented"; fi
+  if due P7; then scale_audit "$augmented" 224; fi
+  if due P7; then scale_audit "$augmented" 64; fi
+  if due growth; then audit_growth "$augmented"; fi
   rm -rf "$augmented"
 }
 
@@ -35,6 +33,7 @@ audit_growth() {
     "$python" "$bench/augment_folder.py" subset "$augmented" "$work/subset-$size" "$size" >&2
   done
   for ((round = 1; round <= growth_audit_runs; round++)); do
+    due growth || break
     for size in $audit_sizes; do
       log "audit growth: $size images, round $round"
       record "growth audit ours" "$(with_size "$size" growth_audit_ours "$work/subset-$size")"
@@ -42,6 +41,7 @@ audit_growth() {
     done
   done
   for size in $audit_ours_sizes; do
+    due growth || break
     log "audit growth: $size images, ours only"
     record "growth audit ours" "$(with_size "$size" growth_audit_ours "$work/subset-$size")"
   done
@@ -68,12 +68,18 @@ growth_audit_peer() {
 # example by the kernel's out-of-memory killer. /usr/bin/time wraps timeout, so the peak RSS is
 # that of the audit even when it is stopped.
 scale_audit() {
-  local folder=$1 resolution=$2 status outcome seconds rss message
-  log "P7: audit of $scale_images images at $resolution px (timeout $scale_timeout s)"
+  local folder=$1 resolution=$2 limit=$scale_timeout left status outcome seconds rss message
+  left=$(( $(seconds_left) - 60 ))
+  (( left < limit )) && limit=$left
+  if (( limit < 60 )); then
+    note "P7 at $resolution px skipped: less than two minutes before BENCH_DEADLINE"
+    return 0
+  fi
+  log "P7: audit of $scale_images images at $resolution px (timeout $limit s)"
   rm -f "$work"/p7.sqlite*
   set +e
   /usr/bin/time -f '%e %M' -o "$work/time.txt" \
-    timeout --signal=TERM --kill-after=30 "$scale_timeout" \
+    timeout --signal=TERM --kill-after=30 "$limit" \
     "$binary" audit "$folder" --config "$audit_config" --samples 1000 --threads 2 --resolution "$resolution" \
     --db "$work/p7.sqlite" --format json > "$work/stdout.txt" 2> "$work/stderr.txt"
   status=$?
@@ -81,7 +87,7 @@ scale_audit() {
 
   case $status in
     0) outcome=completed ;;
-    124) outcome="timed out after $scale_timeout s" ;;
+    124) outcome="timed out after $limit s" ;;
     137) outcome="killed (SIGKILL: out of memory, or the timeout's kill)" ;;
     *) outcome="failed with exit status $status" ;;
   esac

@@ -52,10 +52,10 @@ p5_torch_vgg() { p5_torch vgg; }
 
 # blas_workloads: the workloads that run in both OpenBLAS passes.
 blas_workloads() {
-  if wanted P1; then log "P1 ($pass)"; alternate "$runs" "P1 ours" p1_ours "P1 numpy" p1_numpy; fi
-  if wanted P2; then log "P2 ($pass)"; alternate "$runs" "P2 ours" p2_ours "P2 numpy" p2_numpy "P2 scikit-learn" p2_sklearn; fi
-  if wanted P4; then log "P4 ($pass)"; alternate "$slow_runs" "P4 ours" p4_ours "P4 peer" p4_peer; fi
-  if wanted P5 && [ -n "$neuralnet_bench" ]; then
+  if due P1; then log "P1 ($pass)"; alternate "$runs" "P1 ours" p1_ours "P1 numpy" p1_numpy; fi
+  if due P2; then log "P2 ($pass)"; alternate "$runs" "P2 ours" p2_ours "P2 numpy" p2_numpy "P2 scikit-learn" p2_sklearn; fi
+  if due P4; then log "P4 ($pass)"; alternate "$slow_runs" "P4 ours" p4_ours "P4 peer" p4_peer; fi
+  if [ -n "$neuralnet_bench" ] && due P5; then
     log "P5 ($pass)"
     alternate "$slow_runs" "P5 ours resnet" p5_ours_resnet "P5 PyTorch resnet" p5_torch_resnet \
       "P5 ours vgg" p5_ours_vgg "P5 PyTorch vgg" p5_torch_vgg
@@ -127,6 +127,7 @@ daemon_round() {
 growth_kernels() {
   local round size
   for ((round = 1; round <= growth_runs; round++)); do
+    due growth || break
     log "K_F and k-NN growth, round $round"
     for size in $kf_sizes; do
       record "growth kf ours" "$(with_size "$size" "$binary" bench kf --vectors "$work/inputs/kf224-M$size.f32" \
