@@ -68,7 +68,7 @@ enum FitCommand {
     static func renderFit(_ fit: ScalingLawFit) -> String {
         var lines = [
             "Scaling-law fit: network \(fit.model), audit fingerprint \(fit.auditFingerprint ?? "none"), d_data by \(fit.dimension.rawValue)",
-            "  \(fit.observationCount) observations from \(fit.taskCount) tasks in \(fit.datasetCount) datasets, \(fit.distinctSizes) distinct N",
+            "  \(counted(fit.observationCount, "observation")) from \(counted(fit.taskCount, "task")) in \(counted(fit.datasetCount, "dataset")), \(fit.distinctSizes) distinct N",
         ]
         for (reason, count) in fit.excluded.sorted(by: { $0.key < $1.key }) {
             lines.append("  left out: \(count) observations \(reason)")
@@ -130,4 +130,9 @@ func encodeJSON<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Writes a count with its noun, plural unless the count is 1: "1 dataset", "3 tasks".
+func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
 }
