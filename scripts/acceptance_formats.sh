@@ -165,6 +165,24 @@ if task["rank"] is None and "negative side has no image" not in task["label_shar
     sys.exit(f"task mask unranked for another reason: {task['label_sharpness']['reason']}")
 EOF
 
+# 2b. The same template with the mask above probability 0.99 (252.5 of 255). Only slices with
+# near-certain grey matter are positive, so the slices 5 or more away include non-blank slices
+# below the cortex band, and the task is ranked.
+mkdir -p "$work/nifti-strict"
+cp "$work/nifti/"*.nii.gz "$work/nifti-strict/"
+echo '{"scan": {"nifti_mask_pattern": "_t1_", "nifti_mask_replacement": "_gm_", "nifti_mask_threshold": 252.5}}' > "$work/nifti-strict-config.json"
+audit nifti-strict "$work/nifti-strict" --config "$work/nifti-strict-config.json" --resolution 64
+check "NIfTI (mask above 0.99): task mask ranked with both sides non-blank" nifti-strict <<'EOF'
+import json, sys
+report = json.load(open(sys.argv[1]))
+task = next((t for t in report["tasks"] if t["name"] == "mask"), None)
+if task is None or task["rank"] is None or task["label_sharpness"]["mean"] is None:
+    sys.exit(f"task mask not ranked: {task and task['label_sharpness']['reason']}")
+if min(task["positives"], task["negatives"]) < 20:
+    sys.exit(f"task mask has {task['positives']} positive and {task['negatives']} negative slices")
+print(f"NIfTI (0.99): {task['positives']} positive, {task['negatives']} negative slices, K_F {task['label_sharpness']['mean']:.4g}", file=sys.stderr)
+EOF
+
 # 3. MedMNIST .npz files at their native 28 pixels.
 echo '{"labels": {"class_names": ["normal", "pneumonia"]}, "scan": {"exclude": ["source/*"]}}' > "$work/pneumoniamnist-config.json"
 audit pneumoniamnist "$data/pneumoniamnist" --config "$work/pneumoniamnist-config.json" --resolution 28
