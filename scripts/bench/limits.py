@@ -71,22 +71,35 @@ def scale_section(results) -> list[str]:
              "brightness factor in [0.85, 1.15], seeded by its index, and keeps its source folder and file name "
              "so labels still apply. The audit starts with an empty database, under a timeout, and the folder "
              "is deleted at the end of the run.", "",
-             "| resolution | images | outcome | wall time | peak RSS | feature matrix (2 bytes per pixel) | stages (s) |",
-             "|---|---|---|---|---|---|---|"]
+             "| resolution | images | outcome | wall time | peak RSS | feature matrix (2 bytes per pixel) | "
+             "images in the feature cache at the end | stages (s) |",
+             "|---|---|---|---|---|---|---|---|"]
     for record in records:
         matrix = record["images"] * record["resolution"] ** 2 * 2
         stages = ", ".join(f"{k[6:]} {v:.1f}" for k, v in record.items() if k.startswith("stage_")) or "–"
         seconds = f"{record['seconds']:.0f} s" if "seconds" in record else "–"
         rss = f"{record['max_rss_kb'] / 1024**2:.2f} GiB" if record.get("max_rss_kb") is not None else "–"
+        cached = f"{record['cached_images']:,}" if "cached_images" in record else "–"
         lines.append(f"| {record['resolution']} px | {record['images']:,} | {record['outcome']} | {seconds} | {rss} | "
-                     f"{matrix / GIB:.2f} GiB | {stages} |")
+                     f"{matrix / GIB:.2f} GiB | {cached} | {stages} |")
         if record.get("message"):
-            lines.append(f"| | | message: {record['message'].replace('|', '/')} | | | | |")
-    lines += ["", "The audit holds every image in memory as 2 bytes per pixel (224² · 2 B = 98 KiB per image), so "
+            lines.append(f"| | | message: {record['message'].replace('|', '/')} | | | | | |")
+    for record in records:
+        if record.get("exit") == 0 or "cached_images" not in record or "seconds" not in record:
+            continue
+        cached, total = record["cached_images"], record["images"]
+        if cached < total:
+            lines += ["", f"At {record['resolution']} px the audit was stopped while decoding: {cached:,} of {total:,} "
+                      f"images were in the feature cache after {record['seconds']:.0f} s "
+                      f"({cached / record['seconds']:.0f} images/s including the cache writes)."]
+        else:
+            lines += ["", f"At {record['resolution']} px every image had been decoded and cached, so the audit was "
+                      "stopped in a later stage (screening, near-duplicate search or the tasks)."]
+    lines += ["", "The audit keeps every image in memory as 2 bytes per pixel (224² · 2 B = 98 KiB per image), so "
               "its peak RSS grows linearly with the image count, and it rejects a folder whose matrix would need "
-              "more than 80% of the memory the kernel reports as available. The peer holds every image as float32 "
-              "(4 bytes per pixel) plus an N × N Gram matrix, about 20 GiB and 37 GiB at 100,000 images, so it was "
-              "not run on this folder.", ""]
+              "more than 80% of the memory the kernel reports as available. With `--gram float32` the peer keeps "
+              "every image as float32 (4 bytes per pixel) plus an N × N float32 Gram matrix, 18.7 GiB and 37.3 GiB at "
+              "100,000 images at 224 px, so it was not run on this folder.", ""]
     return lines
 
 

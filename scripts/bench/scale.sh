@@ -96,11 +96,17 @@ scale_audit() {
   read -r seconds rss < <(grep -E '^[0-9.]+ [0-9]+$' "$work/time.txt" || echo "null null")
   note "P7 at $resolution px: $outcome; database $(du -sh "$work"/p7.sqlite 2>/dev/null | cut -f1 || echo none)"
 
+  # The feature cache count shows how far decoding got when the audit was stopped.
   "$python" - "$work/stdout.txt" "$status" "$outcome" "$message" "$seconds" "$rss" "$scale_images" "$resolution" \
-    > "$work/p7.json" <<'PY'
-import json, sys
-path, status, outcome, message, seconds, rss, images, resolution = sys.argv[1:]
+    "$work/p7.sqlite" > "$work/p7.json" <<'PY'
+import json, sqlite3, sys
+path, status, outcome, message, seconds, rss, images, resolution, database = sys.argv[1:]
 measured = {"images": int(images), "resolution": int(resolution), "exit": int(status), "outcome": outcome}
+try:
+    with sqlite3.connect(database) as connection:
+        measured["cached_images"] = connection.execute("SELECT COUNT(*) FROM feature_cache").fetchone()[0]
+except sqlite3.Error:
+    pass
 if message:
     measured["message"] = message
 if seconds != "null":
