@@ -157,7 +157,8 @@ def stage_text(stages: dict[str, float]) -> str:
 
 EXPLANATIONS = {
     "P1": "The K_F run screens at a lower resolution and measures only the candidate pairs exactly, so it "
-          "is compared with the ideal brute-force GEMM time; a miss means the screen let through many pairs.",
+          "is compared with the ideal brute-force GEMM time. The raw measurements give the count of exact "
+          "evaluations, that is, how many pairs the screen let through.",
     "P2": "Our search screens every pair on 32 × 32 block averages and measures the candidates whose lower "
           "bound can still beat the k-th distance exactly in float64. Its cost is the screening GEMM plus "
           "the exact evaluations (the median count is below). The 0.5 goal asks for twice the speed of "

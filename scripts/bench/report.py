@@ -185,7 +185,7 @@ def main() -> None:
     parser.add_argument("doc")
     parser.add_argument("plot")
     parser.add_argument("--started", required=True, help="start of the run, as printed in the page")
-    parser.add_argument("--partial", help="why the run stopped early; the page says so at the top")
+    parser.add_argument("--partial", help="reason the run stopped early, printed at the top of the page")
     arguments = parser.parse_args()
 
     results = Results(os.path.join(arguments.out, "results.tsv"))
@@ -210,14 +210,14 @@ def main() -> None:
     page += limits.raw_section(os.path.join(arguments.out, "results.tsv"))
     page += ["", END]
 
-    kept = ""
+    hand_written = ""
     if os.path.exists(arguments.doc):
         with open(arguments.doc) as existing:
             text = existing.read()
         if END in text:
-            kept = text.split(END, 1)[1]
+            hand_written = text.split(END, 1)[1]
     with open(arguments.doc, "w") as doc:
-        doc.write("\n".join(wrap_page(page)) + kept)
+        doc.write("\n".join(wrap_page(page)) + hand_written)
     print(f"wrote {arguments.doc}" + (f" and {arguments.plot}" if plot_written else " (no growth plot)"))
     for workload, text in missed:
         print(f"missed {workload}: {text}")
