@@ -5,9 +5,9 @@ import Foundation
 /// else 1. The loops give bit-identical results for any count.
 ///
 /// NOTE: the default is 1 because OpenBLAS's idle worker threads keep spinning for a while after each
-/// SGEMM. With 2 OpenBLAS threads on a shared 2-core x86-64 machine, running these loops on 2 threads
-/// as well raised the CPU time per SmallResNet training image from about 10 ms to 29 ms and halved
-/// the images/s (neuralnet-bench, 192 images, 2 epochs).
+/// SGEMM. With 2 OpenBLAS threads on a shared 2-core x86-64 machine, 2 threads here raised the CPU
+/// time per SmallResNet training image from about 10 ms to 29 ms and halved the images/s
+/// (neuralnet-bench, 192 images, 2 epochs).
 enum KernelThreads {
     static let count: Int32 = {
         guard let text = ProcessInfo.processInfo.environment["NEURALNET_KERNEL_THREADS"],
