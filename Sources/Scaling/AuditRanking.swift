@@ -25,9 +25,10 @@ public struct AuditRankingRow: Sendable, Codable, Equatable {
 public struct AuditRanking: Sendable, Codable, Equatable {
     /// Grouped by audit fingerprint (in order of first appearance), then by K_F ascending, infinite K_F last.
     public var rows: [AuditRankingRow]
-    /// One verdict per network whose observations allow it.
+    /// One verdict per network and dataset whose observations allow it. K_F values are compared only
+    /// within one dataset, whose tasks share the audit's images and preprocessing.
     public var verdicts: [RankingVerdict]
-    /// Networks with observations but no verdict, with the reason.
+    /// Networks with observations but no verdict, keyed "network (dataset)", with the reason.
     public var verdictsUnavailable: [String: String]
     /// `dataset / task` of tasks that have observations but no finished audit.
     public var observedWithoutAudit: [String]
@@ -68,11 +69,18 @@ public struct AuditRanking: Sendable, Codable, Equatable {
         var verdicts: [RankingVerdict] = []
         var unavailable: [String: String] = [:]
         let models = model.map { [$0] } ?? Array(Set(filled.map(\.model))).sorted()
+        let datasets = Array(Set(filled.map(\.dataset))).sorted()
         for name in models {
-            do {
-                verdicts.append(try RankingVerdict(filled, model: name))
-            } catch {
-                unavailable[name] = error.description
+            for dataset in datasets {
+                let ofDataset = filled.filter { $0.dataset == dataset }
+                guard ofDataset.contains(where: { $0.model == name }) else { continue }
+                do {
+                    var verdict = try RankingVerdict(ofDataset, model: name)
+                    verdict.dataset = dataset
+                    verdicts.append(verdict)
+                } catch {
+                    unavailable["\(name) (\(dataset))"] = error.description
+                }
             }
         }
 

@@ -19,6 +19,8 @@ public struct RankedTask: Sendable, Codable, Equatable {
 public struct RankingVerdict: Sendable, Codable, Equatable {
     /// Network name.
     public var model: String
+    /// Dataset whose tasks are compared; nil when the caller pooled datasets.
+    public var dataset: String?
     /// The training-set size shared by the most tasks (the largest such N on a tie).
     public var matchedN: Int
     /// Tasks ordered by K_F, easiest first.

@@ -106,7 +106,8 @@ enum RankCommand {
     }
 
     static func renderVerdict(_ verdict: RankingVerdict) -> [String] {
-        var lines = ["Verdict for network \(verdict.model) at N = \(verdict.matchedN), easiest task (lowest K_F) first:"]
+        let scope = verdict.dataset.map { " on \($0)" } ?? ""
+        var lines = ["Verdict for network \(verdict.model)\(scope) at N = \(verdict.matchedN), easiest task (lowest K_F) first:"]
         let nameWidth = max(30, (verdict.tasks.map(\.task.count).max() ?? 0) + 2)
         lines.append("  " + pad("task", nameWidth) + pad("K_F", 12) + pad("L/L_easiest predicted", 24) + "mean test loss (seeds)")
         for task in verdict.tasks {

@@ -87,7 +87,27 @@ final class AuditRankingTests: XCTestCase {
         XCTAssertEqual(verdict.tasks.map(\.task), ["easy", "middle", "hard"])
         XCTAssertEqual(verdict.kendall.tau, 1, accuracy: 1e-12)
         XCTAssertTrue(verdict.indicativeOnly)
-        XCTAssertEqual(verdict.excluded["imported / elsewhere"], "K_F is infinite or unknown")
+        XCTAssertEqual(verdict.dataset, root)
+        XCTAssertEqual(ranking.verdicts.count, 1, "the imported dataset's single task gives no verdict")
+        XCTAssertNotNil(ranking.verdictsUnavailable["resnet (imported)"], "\(ranking.verdictsUnavailable)")
+    }
+
+    func testVerdictsKeepDatasetsApart() throws {
+        let tasks = [audited("easy", kF: 2), audited("hard", kF: 4)]
+        let other = "/data/other"
+        let observations = [
+            observation("easy", n: 100, loss: 0.2), observation("hard", n: 100, loss: 0.4),
+            observation("easy", n: 100, loss: 0.9, dataset: other), observation("hard", n: 100, loss: 0.1, dataset: other),
+        ]
+        var otherTasks = tasks
+        for index in otherTasks.indices { otherTasks[index].dataset = other }
+        let ranking = AuditRanking(audited: tasks + otherTasks, observations: observations)
+
+        XCTAssertEqual(ranking.verdicts.map(\.dataset), [other, root].sorted().map(Optional.some))
+        let own = try XCTUnwrap(ranking.verdicts.first { $0.dataset == root })
+        XCTAssertEqual(own.kendall.tau, 1, accuracy: 1e-12)
+        let elsewhere = try XCTUnwrap(ranking.verdicts.first { $0.dataset == other })
+        XCTAssertEqual(elsewhere.kendall.tau, -1, accuracy: 1e-12)
     }
 
     func testSingleObservedTaskHasNoVerdict() {
@@ -95,7 +115,7 @@ final class AuditRankingTests: XCTestCase {
                                    observations: [observation("easy", n: 100, loss: 0.2)])
 
         XCTAssertTrue(ranking.verdicts.isEmpty)
-        XCTAssertTrue(ranking.verdictsUnavailable["resnet"]?.contains("at least 2 tasks") ?? false,
+        XCTAssertTrue(ranking.verdictsUnavailable["resnet (\(root))"]?.contains("at least 2 tasks") ?? false,
                       "\(ranking.verdictsUnavailable)")
     }
 }
