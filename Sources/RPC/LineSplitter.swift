@@ -39,6 +39,15 @@ public struct LineSplitter: Sendable {
         return pieces
     }
 
+    /// Ends the stream: returns the unfinished last line (input that did not end in a newline), or its
+    /// drop, and nothing when the input ended with a newline.
+    public mutating func finish() -> [Piece] {
+        guard discarding != nil || !pending.isEmpty else { return [] }
+        var pieces: [Piece] = []
+        finishLine(into: &pieces)
+        return pieces
+    }
+
     /// Bytes of the current unfinished line (0 while discarding).
     public var bufferedCount: Int { pending.count }
 

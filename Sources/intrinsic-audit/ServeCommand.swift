@@ -77,11 +77,8 @@ enum ServeCommand {
 
         var splitter = LineSplitter()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while !server.isShutDown {
-            let count = read(STDIN_FILENO, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            for piece in splitter.append(buffer[0..<count]) {
+        func dispatch(_ pieces: [LineSplitter.Piece]) {
+            for piece in pieces {
                 switch piece {
                 case let .line(bytes):
                     server.handle(line: bytes)
@@ -90,6 +87,17 @@ enum ServeCommand {
                     server.respondToDroppedLine(bytes: bytes)
                 }
             }
+        }
+        while !server.isShutDown {
+            let count = read(STDIN_FILENO, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            dispatch(splitter.append(buffer[0..<count]))
+        }
+
+        // A last request without a trailing newline is still a request.
+        if !server.isShutDown {
+            dispatch(splitter.finish())
         }
 
         // At end of input, running audits finish and are answered; a stop signal cancels them after their

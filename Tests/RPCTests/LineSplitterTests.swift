@@ -32,6 +32,21 @@ final class LineSplitterTests: XCTestCase {
         XCTAssertEqual(splitter.append(Array(":3}\n".utf8)), [.line(Array("{\"c\":3}".utf8))])
     }
 
+    func testFinishReturnsUnterminatedLine() {
+        var splitter = LineSplitter()
+
+        XCTAssertEqual(splitter.append(Array("{\"a\":1}\n{\"b\":2}".utf8)), [.line(Array("{\"a\":1}".utf8))])
+        XCTAssertEqual(splitter.finish(), [.line(Array("{\"b\":2}".utf8))])
+        XCTAssertEqual(splitter.finish(), [], "nothing is left after the last line")
+    }
+
+    func testFinishAfterNewlineReturnsNothing() {
+        var splitter = LineSplitter()
+
+        _ = splitter.append(Array("{}\n".utf8))
+        XCTAssertEqual(splitter.finish(), [])
+    }
+
     func testEveryChunkingGivesSameLines() {
         let stream = Array("one\ntwo\n\nthree\n".utf8)
         let expected: [LineSplitter.Piece] = [.line(Array("one".utf8)), .line(Array("two".utf8)), .line([]), .line(Array("three".utf8))]
