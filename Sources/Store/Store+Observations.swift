@@ -128,6 +128,10 @@ public struct ScalingResultRecord: Sendable, Equatable {
 extension Store {
     /// Inserts `records` in one transaction and returns their ids in order. `id` fields are ignored.
     ///
+    /// An observation replaces every stored one of the same training: same dataset, task, model, seed, N,
+    /// source and training fingerprint. A retrained ladder or a CSV imported twice therefore never counts one
+    /// training as two seeds. `matchingObservationCount(_:)` tells beforehand how many rows would be replaced.
+    ///
     /// Throws `.invalidValue`, naming the record index and field, before writing anything when a number is NaN or
     /// infinite, a name is empty, `n < 1`, `testLoss < 0`, an accuracy or AUC lies outside [0, 1], an interval
     /// has low > high, or `source` is neither `trained` nor `imported`.
@@ -140,10 +144,36 @@ extension Store {
             var ids: [Int64] = []
             ids.reserveCapacity(records.count)
             for record in records {
+                try connection.run("DELETE FROM observations" + Self.sameTrainingSQL, Self.sameTrainingValues(record))
                 ids.append(try connection.insertReturningID(Self.insertObservationSQL, Self.values(of: record)))
             }
             return ids
         }
+    }
+
+    /// Counts the stored observations that `records` would replace (see `insertObservations`).
+    public func matchingObservationCount(_ records: [ObservationRecord]) throws(StoreError) -> Int {
+        try withConnection { connection throws(StoreError) in
+            var count = 0
+            for record in records {
+                count += try connection.query("SELECT id FROM observations" + Self.sameTrainingSQL, Self.sameTrainingValues(record)) {
+                    row throws(StoreError) in try row.int64(0)
+                }.count
+            }
+            return count
+        }
+    }
+
+    private static let sameTrainingSQL = """
+         WHERE dataset = ? AND task = ? AND model = ? AND seed = ? AND n = ? AND source = ? \
+        AND training_fingerprint IS ?
+        """
+
+    private static func sameTrainingValues(_ record: ObservationRecord) -> [DatabaseValue] {
+        [
+            .text(record.dataset), .text(record.task), .text(record.model), .integer(Int64(record.seed)),
+            .integer(Int64(record.n)), .text(record.source), record.trainingFingerprint.map { .text($0) } ?? .null,
+        ]
     }
 
     /// Returns the observations matching every given filter, in insertion order. A nil filter matches all rows,

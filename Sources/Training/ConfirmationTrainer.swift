@@ -118,7 +118,7 @@ public final class ConfirmationTrainer {
             trainingFingerprint: settings.fingerprint, paired: paired, pairingNote: pairingNote,
             testSource: plan.testSource, testImages: plan.testSet.count, sizes: plan.ladder.map(\.size),
             seeds: request.seeds, maxEpochs: request.maxEpochs, threads: threads, notes: notes,
-            undecodable: data.failures.count, runs: [])
+            undecodable: data.failures.count, database: store.path, weightsDirectory: weightsFolder, runs: [])
 
         // The ladder: every size with every seed.
         let test = data.batch(plan.testSet)
@@ -195,8 +195,7 @@ public final class ConfirmationTrainer {
     private func storeRun(
         _ record: ObservationRecord, network: Network, root: String, task: String
     ) throws(TrainingRunError) -> (Int64, String) {
-        let folder = request.weightsDirectory
-            ?? URL(fileURLWithPath: store.path).deletingLastPathComponent().appendingPathComponent("weights").path
+        let folder = weightsFolder
         let stamp = String(Int(Date().timeIntervalSince1970 * 1000))
         let datasetTag = String(contentChecksum(Array(root.utf8)) & 0xFFFF_FFFF, radix: 16)
         let safeTask = String(task.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
@@ -227,6 +226,12 @@ public final class ConfirmationTrainer {
             throw .weights("observation \(id) is stored but its weights could not be renamed to \(final.path): \(error)")
         }
         return (id, final.path)
+    }
+
+    /// `--weights-dir`, or `weights/` beside the database.
+    var weightsFolder: String {
+        request.weightsDirectory
+            ?? URL(fileURLWithPath: store.path).deletingLastPathComponent().appendingPathComponent("weights").path
     }
 
     private func removeWeights(_ url: URL) {

@@ -79,6 +79,9 @@ public struct TrainingPlan: Sendable, Equatable {
         if splitHasBoth {
             testSource = "test split"
             let perClass = min(testSize / 2, Self.count(inTestSplit, candidates, true), Self.count(inTestSplit, candidates, false))
+            if perClass < testSize / 2 {
+                notes.append("test set cut to \(perClass) images per class (requested \(testSize / 2)): the test split has no more in its smaller class")
+            }
             testPositions = []
             for positive in [true, false] {
                 testPositions += ranked(inTestSplit.filter { candidates[$0].positive == positive }).prefix(perClass)
@@ -120,6 +123,9 @@ public struct TrainingPlan: Sendable, Equatable {
         var ladderSizes: [Int] = []
         for size in Set(sizes).sorted() {
             let perClass = size / 2
+            if size % 2 == 1 {
+                notes.append("training size \(size) rounded down to \(size - 1): sizes are half per class")
+            }
             if perClass <= available {
                 ladderSizes.append(perClass * 2)
             } else {

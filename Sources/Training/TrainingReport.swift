@@ -53,6 +53,9 @@ public struct TrainingReport: Sendable, Codable {
     public var threads: Int
     public var notes: [String]
     public var undecodable: Int
+    /// Database that holds the observations, and the folder of the weight files.
+    public var database: String
+    public var weightsDirectory: String
     public var runs: [TrainingRunReport]
 
     enum CodingKeys: String, CodingKey {
@@ -60,7 +63,7 @@ public struct TrainingReport: Sendable, Codable {
         case inputSide = "input_side"
         case trainingPreprocessing = "training_preprocessing", trainingFingerprint = "training_fingerprint"
         case pairingNote = "pairing_note", testSource = "test_source", testImages = "test_images"
-        case maxEpochs = "max_epochs"
+        case maxEpochs = "max_epochs", database, weightsDirectory = "weights_directory"
     }
 }
 

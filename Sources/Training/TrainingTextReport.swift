@@ -40,7 +40,7 @@ public enum TrainingTextReport {
             }
         }
         lines.append("")
-        lines.append("\(report.runs.count) observations stored.")
+        lines.append("\(report.runs.count) observation\(report.runs.count == 1 ? "" : "s") stored in \(report.database); weights in \(report.weightsDirectory).")
         return lines.joined(separator: "\n") + "\n"
     }
 

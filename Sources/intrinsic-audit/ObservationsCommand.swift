@@ -34,14 +34,24 @@ enum ObservationsCommand {
         } catch {
             throw CommandFailure("could not read \(path) as UTF-8 text (\(error.localizedDescription)); check the path")
         }
-        let records = try ObservationImport.parse(text, path: path)
+        let records: [ObservationRecord]
+        do {
+            records = try ObservationImport.parse(text, path: path)
+        } catch {
+            throw CommandFailure("\(error)\nNothing was imported: fix the row and run the import again.")
+        }
         guard !records.isEmpty else {
             throw CommandFailure("\(path) has a header but no data rows; add one row per training")
         }
 
         let store = try openStore(parsed.string("db"))
+        let replaced = try store.matchingObservationCount(records)
         let ids = try store.insertObservations(records)
-        print("imported \(ids.count) observations from \(path) into \(store.path)")
+        var summary = "imported \(counted(ids.count, "observation")) from \(path) into \(store.path)"
+        if replaced > 0 {
+            summary += "; \(replaced) earlier with the same dataset, task, model, seed and N replaced"
+        }
+        print(summary)
         return 0
     }
 }
