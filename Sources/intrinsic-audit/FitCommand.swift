@@ -71,7 +71,7 @@ enum FitCommand {
             "  \(counted(fit.observationCount, "observation")) from \(counted(fit.taskCount, "task")) in \(counted(fit.datasetCount, "dataset")), \(fit.distinctSizes) distinct N",
         ]
         for (reason, count) in fit.excluded.sorted(by: { $0.key < $1.key }) {
-            lines.append("  left out: \(count) observations \(reason)")
+            lines.append("  left out: \(counted(count, "observation")) \(reason)")
         }
         for (name, model) in [("A  L = a·K_F·N^(−b/d)", fit.modelA), ("B  L = a·N^(−b/d)    ", fit.modelB)] {
             lines.append("  model \(name): a = \(describe(model.a)), b = \(describe(model.b)), RSS = \(number(model.residualSumOfSquares))")
@@ -80,6 +80,13 @@ enum FitCommand {
         lines.append("  log likelihood ratio (n/2)·ln(RSS_B/RSS_A) = \(ratio) (positive favours A): favours \(fit.favouredModel)")
         if let note = fit.note {
             lines.append("  note: \(note)")
+        }
+        if fit.modelA.b.value <= 0 || fit.modelB.b.value <= 0 {
+            lines.append("  warning: an exponent b is not positive, so in these observations the test loss does not fall "
+                + "as N grows; the fit supports no budget, and more sizes N or seeds are needed before it means anything")
+        }
+        if fit.distinctSizes < 3 {
+            lines.append("  warning: only \(fit.distinctSizes) distinct N; a power law needs at least 3 to be checked at all")
         }
         lines.append("  intervals: " + intervalNote(fit))
         return lines.joined(separator: "\n") + "\n"

@@ -5,7 +5,7 @@ import Foundation
 // intrinsic-audit: command-line entry point. Exit codes: 0 success and help, 1 failure,
 // 64 usage error (EX_USAGE), 130 interrupted.
 
-let topUsage = "intrinsic-audit <command> [options]   (commands: audit, train, report, cache, watch, serve; --help, --version)"
+let topUsage = "intrinsic-audit <command> [options]   (commands: audit, train, fit, rank, budget, observations, report, cache, watch, serve; --help, --version)"
 
 let topHelp = """
     IntrinsicAudit \(SoftwareVersion.current): measure how hard candidate labelling tasks on an image folder \
@@ -69,7 +69,7 @@ func runMain() -> Int32 {
         }
     } catch let error as UsageError {
         printError(error.message)
-        let helpCommand = ["audit", "train", "report", "cache", "watch", "serve", "bench"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
+        let helpCommand = ["audit", "train", "fit", "rank", "budget", "observations", "report", "cache", "watch", "serve", "bench"].contains(command) ? "intrinsic-audit \(command) --help" : "intrinsic-audit --help"
         FileHandle.standardError.write(Data("Usage: \(error.usage)\nSee '\(helpCommand)'.\n".utf8))
         return 64
     } catch let AuditError.cancelled(auditID) {
