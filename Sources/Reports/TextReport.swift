@@ -8,8 +8,8 @@ public enum TextReport {
         var lines: [String] = []
         let dataset = report.dataset
         lines.append("IntrinsicAudit \(report.softwareVersion): \(dataset.root)")
-        lines.append("labels: \(dataset.labelSource); \(dataset.images) image files, \(dataset.decoded) read (\(dataset.cached) from the cache), "
-            + "\(dataset.unreadable.count) unreadable, \(dataset.duplicates.imagesRemoved) duplicates removed, "
+        lines.append("labels: \(dataset.labelSource); \(dataset.images) images, \(dataset.decoded) read (\(dataset.cached) from the cache), "
+            + "\(dataset.unreadable.count) unreadable, \(dataset.rejectedPaths.count) rejected, \(dataset.duplicates.imagesRemoved) duplicates removed, "
             + "\(dataset.labelled) labelled, \(dataset.unlabelled) unlabelled")
         let classes = dataset.classes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("classes: \(classes.isEmpty ? "none" : classes)")
@@ -94,7 +94,7 @@ public enum TextReport {
             for item in dataset.rejectedPaths.prefix(20) { lines.append("  \(item.path): \(item.reason)") }
         }
         if dataset.ignoredFiles > 0 {
-            lines.append("\(dataset.ignoredFiles) files with non-image extensions ignored")
+            lines.append("\(dataset.ignoredFiles) files ignored (extensions that are not read, or excluded by scan.exclude)")
         }
         if let nanVoxels = dataset.nanVoxels, !nanVoxels.isEmpty {
             lines.append("NaN voxels set to 0:")
