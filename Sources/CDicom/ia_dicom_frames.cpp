@@ -32,14 +32,61 @@ double rounded_clamped(double value, double maximum) {
     return rounded < 0 ? 0 : (rounded > maximum ? maximum : rounded);
 }
 
-/// Reads the three palette LUTs; entries are 8-bit when the data has one byte per entry.
+/// Expands one channel's Segmented Palette Color Lookup Table Data (OW words in host order) into
+/// *lut of `entry_count` entries. Entries past `entry_count` are never indexed and are dropped.
+ia_dicom_status read_segmented_palette(DcmDataset *dataset, const Uint16 *words, unsigned long word_count,
+                                       size_t entry_count, bool is_big_endian, std::vector<double> *lut,
+                                       ia_dicom_message *message) {
+    long depth = 0;
+    if (!descriptor_value(dataset, DCM_RedPaletteColorLookupTableDescriptor, 2, false, &depth) ||
+        (depth != 8 && depth != 16)) {
+        set_message(message, "segmented palette LUT with %ld-bit entries is not supported (expected 8 or 16)", depth);
+        return IA_DICOM_UNSUPPORTED;
+    }
+
+    // 8-bit segments are read byte by byte in file order, so split each word by the data set's
+    // byte order.
+    std::vector<uint16_t> values;
+    if (depth == 8) {
+        values.reserve(2 * size_t(word_count));
+        for (unsigned long i = 0; i < word_count; i++) {
+            uint16_t first = is_big_endian ? uint16_t(words[i] >> 8) : uint16_t(words[i] & 0xFF);
+            uint16_t second = is_big_endian ? uint16_t(words[i] & 0xFF) : uint16_t(words[i] >> 8);
+            values.push_back(first);
+            values.push_back(second);
+        }
+    } else {
+        values.assign(words, words + word_count);
+    }
+
+    ia_dicom_status status =
+        expand_segmented_lut(values.data(), values.size(), int(depth), is_big_endian, lut, message);
+    if (status != IA_DICOM_OK) {
+        return status;
+    }
+    if (lut->size() < entry_count) {
+        set_message(message, "segmented palette LUT expands to %zu entries, the descriptor gives %zu", lut->size(),
+                    entry_count);
+        return IA_DICOM_CORRUPT;
+    }
+    lut->resize(entry_count);
+    return IA_DICOM_OK;
+}
+
+/// Reads the three palette LUTs. Plain LUT data has 8-bit entries when it contains one byte per
+/// entry. Segmented LUT data (used when the plain data is absent) is expanded with the entry
+/// depth of the red descriptor, as pydicom 3.0.2 does. `is_big_endian` is the byte order of the
+/// data set, which decides the byte order of 8-bit segments.
 ia_dicom_status read_palette(DcmDataset *dataset, std::vector<double> luts[3], long *first_mapped,
-                             ia_dicom_message *message, bool is_signed) {
+                             ia_dicom_message *message, bool is_signed, bool is_big_endian) {
     static const DcmTagKey descriptors[3] = {DCM_RedPaletteColorLookupTableDescriptor,
                                              DCM_GreenPaletteColorLookupTableDescriptor,
                                              DCM_BluePaletteColorLookupTableDescriptor};
     static const DcmTagKey data_tags[3] = {DCM_RedPaletteColorLookupTableData, DCM_GreenPaletteColorLookupTableData,
                                            DCM_BluePaletteColorLookupTableData};
+    static const DcmTagKey segmented_tags[3] = {DCM_SegmentedRedPaletteColorLookupTableData,
+                                                DCM_SegmentedGreenPaletteColorLookupTableData,
+                                                DCM_SegmentedBluePaletteColorLookupTableData};
     for (int channel = 0; channel < 3; channel++) {
         long entries = 0;
         if (!descriptor_value(dataset, descriptors[channel], 0, false, &entries) ||
@@ -53,11 +100,18 @@ ia_dicom_status read_palette(DcmDataset *dataset, std::vector<double> luts[3], l
         const Uint16 *words = nullptr;
         unsigned long word_count = 0;
         if (dataset->findAndGetUint16Array(data_tags[channel], words, &word_count).bad() || words == nullptr) {
-            bool segmented = dataset->tagExists(DCM_SegmentedRedPaletteColorLookupTableData);
-            set_message(message, segmented ? "segmented palette colour LUTs are not supported"
-                                           : "palette LUT data %s is missing",
-                        DcmTag(data_tags[channel]).getTagName());
-            return segmented ? IA_DICOM_UNSUPPORTED : IA_DICOM_CORRUPT;
+            if (dataset->findAndGetUint16Array(segmented_tags[channel], words, &word_count).bad() ||
+                words == nullptr) {
+                set_message(message, "palette LUT data %s and %s are both missing",
+                            DcmTag(data_tags[channel]).getTagName(), DcmTag(segmented_tags[channel]).getTagName());
+                return IA_DICOM_CORRUPT;
+            }
+            ia_dicom_status status =
+                read_segmented_palette(dataset, words, word_count, entry_count, is_big_endian, &luts[channel], message);
+            if (status != IA_DICOM_OK) {
+                return status;
+            }
+            continue;
         }
         luts[channel].resize(entry_count);
         if (word_count >= entry_count) {
@@ -267,7 +321,8 @@ ia_dicom_status convert_frame(ia_dicom *handle, const RawFrame &raw, double *sam
         std::vector<double> luts[3];
         long first_mapped = 0;
         ia_dicom_status status =
-            read_palette(handle->dataset, luts, &first_mapped, message, info.pixel_representation == 1);
+            read_palette(handle->dataset, luts, &first_mapped, message, info.pixel_representation == 1,
+                         DcmXfer(handle->transfer_syntax).getByteOrder() == EBO_BigEndian);
         if (status != IA_DICOM_OK) {
             return status;
         }

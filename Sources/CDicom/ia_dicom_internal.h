@@ -58,6 +58,11 @@ ia_dicom_status decode_jpeg2000_frame(ia_dicom *handle, int frame, RawFrame *raw
 /// Decodes frame `frame` through DCMTK (uncompressed, deflated, RLE, JPEG, JPEG-LS) into *raw.
 ia_dicom_status decode_dcmtk_frame(ia_dicom *handle, int frame, RawFrame *raw, ia_dicom_message *message);
 
+/// Expands Segmented Palette Color Lookup Table Data into *table; see
+/// ia_dicom_expand_segmented_lut for the meaning of the arguments.
+ia_dicom_status expand_segmented_lut(const uint16_t *values, size_t value_count, int entry_bits, bool is_big_endian,
+                                     std::vector<double> *table, ia_dicom_message *message);
+
 /// Converts *raw to rows * columns * output_channels interleaved samples at `samples`.
 ia_dicom_status convert_frame(ia_dicom *handle, const RawFrame &raw, double *samples, ia_dicom_message *message);
 

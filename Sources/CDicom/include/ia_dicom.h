@@ -129,8 +129,8 @@ ia_dicom_status ia_dicom_open_file(const char *path, ia_dicom **handle, ia_dicom
 /// converted to RGB: YBR_FULL and YBR_FULL_422 with the full-range BT.601 matrix of PS3.3
 /// C.7.6.3.1.2 rounded to integers, YBR_PARTIAL_422/420 with the partial-range matrix (8-bit
 /// only), YBR_RCT and YBR_ICT by OpenJPEG's inverse component transform, PALETTE COLOR by the
-/// red, green and blue palette LUTs (indices below the first mapped value take entry 0, above
-/// the last take the last entry). Float pixel data is copied as is.
+/// red, green and blue palette LUTs, plain or segmented (indices below the first mapped value
+/// take entry 0, above the last take the last entry). Float pixel data is copied as is.
 /// `capacity` is the number of doubles at `samples`.
 ia_dicom_status ia_dicom_decode_frame(ia_dicom *handle, int frame, double *samples, size_t capacity,
                                       ia_dicom_message *message);
@@ -144,6 +144,26 @@ ia_dicom_status ia_dicom_frame_transform_of(ia_dicom *handle, int frame, ia_dico
 /// Returns IA_DICOM_UNSUPPORTED when the file has no Modality LUT Sequence.
 ia_dicom_status ia_dicom_modality_lut(ia_dicom *handle, double *table, size_t capacity, int *first_mapped,
                                       int *bits, ia_dicom_message *message);
+
+/// Expands Segmented Palette Color Lookup Table Data (DICOM PS3.3 C.7.9.2) into a plain LUT.
+///
+/// `values` is the segmented data split into entries: one value per byte in file order when
+/// `entry_bits` is 8, one value per 16-bit word when it is 16 (the third value of the palette
+/// descriptor). Each segment starts with its type and length:
+/// - 0 discrete: `length` entries follow and are copied;
+/// - 1 linear: one value y1 follows; appends `length` entries from the previous entry y0 to y1,
+///   entry i = y0 + i (y1 - y0) / length rounded half to even (as pydicom 3.0.2), last = y1;
+/// - 2 indirect: a 32-bit offset follows (two words, low word first, or four bytes ordered as
+///   pydicom reads them for `is_big_endian`); copies the expansion of `length` segments that
+///   start at that offset, counted in values from the start of `values`.
+/// A single trailing value is padding and ignored. A linear or indirect first segment, an
+/// unknown type, data that ends inside a segment, more than 16 nested indirect levels or more
+/// than 65536 entries give IA_DICOM_CORRUPT. On IA_DICOM_OK *entry_count is the number of
+/// entries written to `table`; IA_DICOM_NO_MEMORY when it exceeds `capacity` (*entry_count
+/// then holds the size needed).
+ia_dicom_status ia_dicom_expand_segmented_lut(const uint16_t *values, size_t value_count, int entry_bits,
+                                              int is_big_endian, double *table, size_t capacity,
+                                              size_t *entry_count, ia_dicom_message *message);
 
 /// Releases a handle from ia_dicom_open_memory or ia_dicom_open_file; NULL is ignored.
 void ia_dicom_close(ia_dicom *handle);
