@@ -200,6 +200,10 @@ def missed_section(results, missed: list[tuple[str, str]], out: str) -> list[str
                 lines[-1] += f" Ours: {stage_text(ours)}."
             if peer:
                 lines[-1] += f" Peer: {stage_text(peer)}."
+        if workload == "P5":
+            lines[-1] += " " + scheduler_text(out)
+        if workload == "P7":
+            lines[-1] += " " + scale_growth_text(results, first)
         if workload == "P6":
             first_audit = results.series(first, "P6 first audit", "seconds")
             if first_audit:
@@ -210,6 +214,40 @@ def missed_section(results, missed: list[tuple[str, str]], out: str) -> list[str
                 lines += ["", f"Profile `{name}` (our side):", ""] + profile
         lines.append("")
     return lines
+
+
+def scheduler_text(out: str) -> str:
+    """States the share of profile samples in the kernel's scheduler, for the training profiles."""
+    shares = []
+    for name in PROFILES["P5"]:
+        path = os.path.join(out, f"profile-{name}.txt")
+        if os.path.exists(path):
+            total = sum(float(line.split("%")[0]) for line in open(path)
+                        if "sched" in line and line.strip()[:1].isdigit())
+            shares.append(f"{total:.0f}% in `{name}`")
+    if not shares:
+        return ""
+    return ("Samples in scheduler symbols (`__schedule`, `sched_yield` and its system call, listed lines only): "
+            + ", ".join(shares) + ". Threads that call `sched_yield` while they wait for work show up there. "
+            "The profiles cover the whole process, including model set-up and the synthetic input generation.")
+
+
+def scale_growth_text(results, pass_name: str) -> str:
+    """Compares the stage times of the largest audit growth point with the P7 audit at 224 px."""
+    p7 = [r for r in results.records.get((pass_name, "P7 ours 224"), []) if r.get("exit") == 0]
+    growth_points = [r for r in results.records.get((pass_name, "growth audit ours"), []) if "size" in r]
+    if not p7 or not growth_points:
+        return ""
+    large, small = p7[0], max(growth_points, key=lambda r: r["size"])
+    factor = large["images"] / small["size"]
+    parts = []
+    for stage in ("decode", "near_duplicates", "tasks"):
+        before, after = small.get(f"stage_{stage}"), large.get(f"stage_{stage}")
+        if before and after:
+            parts.append(f"{stage} {before:.1f} s → {after:.1f} s (× {after / before:.0f})")
+    return (f"From {small['size']:,} to {large['images']:,} images at 224 px (× {factor:.0f}) the stages grew: "
+            + "; ".join(parts) + ". A stage that grows with the square of the image count grows × "
+            f"{factor ** 2:.0f} over this step.")
 
 
 def raw_section(path: str) -> list[str]:

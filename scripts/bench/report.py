@@ -149,7 +149,9 @@ def results_table(results: Results, fma_gflops: float | None) -> tuple[list[str]
             rss = record.get("max_rss_kb")
             met = "yes" if record.get("exit") == 0 and rss is not None and rss <= GIB_KB else "no"
             if met == "no":
-                missed.append(("P7", f"audit of {record['images']:,} images at {resolution} px: {record['outcome']}"))
+                rss_gib = f", peak RSS {rss / GIB_KB:.2f} GiB" if rss is not None else ""
+                missed.append(("P7", f"audit of {record['images']:,} images at {resolution} px: {record['outcome']}"
+                                     f"{rss_gib} against ≤ 1 GiB"))
             rss_text = f"{rss / 1024:,.0f} MiB peak RSS" if rss is not None else "no RSS recorded"
             seconds = f", {record['seconds']:.0f} s" if "seconds" in record else ""
             lines.append(f"| P7 whole audit of {record['images']:,} augmented images at {resolution} px | as-set | "
