@@ -66,11 +66,11 @@ def scale_section(results) -> list[str]:
     if not records:
         return []
     lines = ["## P7: a folder of augmented images", "",
-             "The folder is written once by `scripts/bench/augment_folder.py` from the data folder's images: "
-             "each copy gets a random horizontal flip, a crop of 88–100% of each side resized back, and a "
-             "brightness factor in [0.85, 1.15], seeded by its index, and keeps its source folder and file name "
-             "so labels still apply. The audit starts with an empty database, under a timeout, and the folder "
-             "is deleted at the end of the run.", "",
+             "The folder is written once by `scripts/bench/augment_folder.py` from the data folder's images. "
+             "Each copy gets a random horizontal flip, a crop of 88–100% of each side resized back, and a "
+             "brightness factor in [0.85, 1.15], drawn from a generator seeded by its index. It keeps its source "
+             "folder and file name, so labels still apply. The audit starts with an empty database, under a "
+             "timeout, and the folder is deleted at the end of the run.", "",
              "| resolution | images | outcome | wall time | peak RSS | feature matrix (2 bytes per pixel) | "
              "images in the feature cache at the end | stages (s) |",
              "|---|---|---|---|---|---|---|---|"]
@@ -96,7 +96,7 @@ def scale_section(results) -> list[str]:
             lines += ["", f"At {record['resolution']} px every image had been decoded and cached, so the audit was "
                       "stopped in a later stage (screening, near-duplicate search or the tasks)."]
     lines += ["", "The audit keeps every image in memory as 2 bytes per pixel (224² · 2 B = 98 KiB per image), so "
-              "its peak RSS grows linearly with the image count, and it rejects a folder whose matrix would need "
+              "its peak RSS grows linearly with the image count. It rejects a folder whose matrix would need "
               "more than 80% of the memory the kernel reports as available. With `--gram float32` the peer keeps "
               "every image as float32 (4 bytes per pixel) plus an N × N float32 Gram matrix, 18.7 GiB and 37.3 GiB at "
               "100,000 images at 224 px, so it was not run on this folder.", ""]
