@@ -6,7 +6,7 @@
 #
 # Usage: scripts/acceptance_formats.sh DATA_ROOT
 #
-# DATA_ROOT holds (read only):
+# DATA_ROOT contains (read only):
 #   dicom-samples/    DICOM files and CATALOG.csv (columns path, transfer_syntax_uid, modality, frames, ...)
 #   nifti-samples/    nilearn_bundled/mni_icbm152_{t1,gm}_tal_nlin_sym_09a_converted.nii.gz and other NIfTI files
 #   pneumoniamnist/   pneumoniamnist_reconstructed.npz, and partial copies under source/ (excluded)

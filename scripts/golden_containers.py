@@ -129,7 +129,12 @@ def nifti_records(name, mask=None, folder=FOLDER):
         labels = []
         for k, flag in enumerate(positive):
             distance = min((abs(k - p) for p in positives), default=10**9)
-            labels.append(True if flag else (False if distance >= 5 else None))
+            if flag:
+                labels.append(True)
+            elif distance >= 5:
+                labels.append(False)
+            else:
+                labels.append(None)
     records = []
     for k in range(volume.shape[axis]):
         entry = record(f"{name}#slice={k}", take(volume, axis, k), None if labels is None else {"mask": labels[k]})

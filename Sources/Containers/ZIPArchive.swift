@@ -120,7 +120,7 @@ public struct ZIPArchive: Sendable {
         self.entries = entries
     }
 
-    /// The entry named `name`, or nil.
+    /// Returns the entry named `name`, or nil.
     public func entry(named name: String) -> ZIPEntry? {
         entries.first { $0.name == name }
     }
@@ -143,7 +143,7 @@ public struct ZIPArchive: Sendable {
                 detail: "ZIP entry '\(entry.name)' needs \(entry.compressedSize) bytes at offset \(dataStart), the archive has \(bytes.count)")
         }
         let data = bytes[dataStart..<dataStart + entry.compressedSize]
-        let wanted = min(prefix ?? Int.max, entry.uncompressedSize)
+        let requestedBytes = min(prefix ?? Int.max, entry.uncompressedSize)
 
         let output: [UInt8]
         switch entry.method {
@@ -153,21 +153,21 @@ public struct ZIPArchive: Sendable {
                     kind: .corrupt, path: path,
                     detail: "stored ZIP entry '\(entry.name)' declares \(entry.compressedSize) compressed and \(entry.uncompressedSize) uncompressed bytes")
             }
-            output = Array(data.prefix(wanted))
+            output = Array(data.prefix(requestedBytes))
         case 8:
-            output = try inflate(data, format: .rawDeflate, maxOutput: wanted, prefix: wanted, path: path)
+            output = try inflate(data, format: .rawDeflate, maxOutput: requestedBytes, prefix: requestedBytes, path: path)
         default:
             throw ImageIOError(
                 kind: .unsupported, path: path,
                 detail: "ZIP entry '\(entry.name)' uses compression method \(entry.method); stored (0) and deflate (8) are read")
         }
 
-        guard output.count == wanted else {
+        guard output.count == requestedBytes else {
             throw ImageIOError(
                 kind: .truncated, path: path,
-                detail: "ZIP entry '\(entry.name)' gives \(output.count) of \(wanted) bytes")
+                detail: "ZIP entry '\(entry.name)' gives \(output.count) of \(requestedBytes) bytes")
         }
-        if prefix == nil || wanted == entry.uncompressedSize, crc32Checksum(output[...]) != entry.crc32 {
+        if prefix == nil || requestedBytes == entry.uncompressedSize, crc32Checksum(output[...]) != entry.crc32 {
             throw ImageIOError(kind: .corrupt, path: path, detail: "ZIP entry '\(entry.name)' fails its CRC-32 check")
         }
         return output
@@ -188,7 +188,7 @@ struct ByteReader {
             value = value << 8 | UInt64(bytes[offset + position])
         }
         guard value <= UInt64(Int.max >> 1) else {
-            throw ImageIOError(kind: .corrupt, path: path, detail: "field at offset \(offset) holds \(value), beyond any valid size")
+            throw ImageIOError(kind: .corrupt, path: path, detail: "field at offset \(offset) is \(value), beyond any valid size")
         }
         return Int(value)
     }

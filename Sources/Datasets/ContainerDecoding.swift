@@ -173,7 +173,7 @@ public struct OpenContainers: Sendable {
         }
     }
 
-    /// The container file's relative path: the member's path without its `#...` suffix.
+    /// Returns the container file's relative path: the member's path without its `#...` suffix.
     private static func containerPath(_ file: ScannedFile) -> String {
         guard let hash = file.relativePath.lastIndex(of: "#") else {
             return file.relativePath

@@ -25,7 +25,7 @@ public struct ScanOptions: Sendable, Codable, Equatable {
 
     public init() {}
 
-    /// The mask path of a NIfTI file, or nil when the pattern does not match it or the
+    /// Returns the mask path of a NIfTI file, or nil when the pattern does not match it or the
     /// replacement gives the same path.
     func maskPath(for relativePath: String) -> String? {
         guard let expression = try? NSRegularExpression(pattern: niftiMaskPattern) else {

@@ -8,7 +8,7 @@ public enum PredictionStatus: String, Sendable, Codable {
     case available
     /// The target lies at or below the fitted asymptote, or the curve does not decrease.
     case notReachable = "not reachable"
-    /// An input is missing or undefined (for example an infinite K_F); `reason` says which.
+    /// An input is missing or undefined (for example an infinite K_F); `reason` names it.
     case notAvailable = "not available"
 }
 
@@ -25,7 +25,7 @@ public struct BudgetPrediction: Sendable, Codable, Equatable {
     /// Nil with `upperUnbounded` when part of the interval cannot reach the target.
     public var high: Double?
     public var upperUnbounded: Bool
-    /// How the interval was formed.
+    /// Method that formed the interval.
     public var interval: String?
     /// N at each d_data of the spread (zero-shot only), keyed `low`, `mle`, `twonn`, `high`.
     public var dimensionSpread: [String: Double]

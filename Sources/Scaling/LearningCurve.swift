@@ -46,7 +46,7 @@ public struct LearningCurve: Sendable, Codable, Equatable {
     public var beta: ParameterEstimate
     /// y∞, or nil for the pure power law.
     public var asymptote: ParameterEstimate?
-    /// How the sizes were weighted, in words.
+    /// Weighting of the sizes, in words.
     public var weighting: String
     /// Weighted residual sum of squares.
     public var residualSumOfSquares: Double
@@ -100,7 +100,7 @@ public enum LearningCurves {
     ///
     /// Weights: when every size has at least 2 seeds and some spread, size i gets wᵢ = kᵢ / sᵢ², the inverse
     /// variance of its mean (sᵢ² floored at `varianceFloorFraction` of the median). Otherwise all sizes weigh the
-    /// same and `weighting` says why. Intervals use s² (JᵀJ)⁻¹ with s² = weighted RSS / (m − p), as
+    /// same and `weighting` gives the reason. Intervals use s² (JᵀJ)⁻¹ with s² = weighted RSS / (m − p), as
     /// scipy.optimize.curve_fit does with absolute_sigma=False.
     ///
     /// Throws `.insufficientData` with fewer than `minimumSizes` distinct sizes or a non-positive mean.

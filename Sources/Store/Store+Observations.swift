@@ -130,7 +130,7 @@ extension Store {
     ///
     /// An observation replaces every stored one of the same training: same dataset, task, model, seed, N,
     /// source and training fingerprint. A retrained ladder or a CSV imported twice therefore never counts one
-    /// training as two seeds. `matchingObservationCount(_:)` tells beforehand how many rows would be replaced.
+    /// training as two seeds. `matchingObservationCount(_:)` counts beforehand the rows that would be replaced.
     ///
     /// Throws `.invalidValue`, naming the record index and field, before writing anything when a number is NaN or
     /// infinite, a name is empty, `n < 1`, `testLoss < 0`, an accuracy or AUC lies outside [0, 1], an interval

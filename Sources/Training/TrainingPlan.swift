@@ -26,7 +26,7 @@ public struct TrainingCandidate: Sendable, Equatable {
     }
 }
 
-/// Which images train and test a task: one fixed class-balanced test set and a ladder of nested
+/// The images that train and test a task: one fixed class-balanced test set and a ladder of nested
 /// class-balanced training sets.
 ///
 /// Rules:

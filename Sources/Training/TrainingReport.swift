@@ -53,7 +53,7 @@ public struct TrainingReport: Sendable, Codable {
     public var threads: Int
     public var notes: [String]
     public var undecodable: Int
-    /// Database that holds the observations, and the folder of the weight files.
+    /// Database that contains the observations, and the folder of the weight files.
     public var database: String
     public var weightsDirectory: String
     public var runs: [TrainingRunReport]

@@ -15,6 +15,15 @@ struct OptionSpec {
 }
 
 /// Parsed options and positional arguments of one subcommand.
+extension OptionSpec {
+    /// `--db FILE`, shared by every command that opens the store.
+    static let database = OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)")
+    /// `--format text|json`.
+    static let textOrJSON = OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json")
+    /// `--help`.
+    static let help = OptionSpec(name: "help", valueName: nil, help: "show this help")
+}
+
 struct ParsedArguments {
     var values: [String: String] = [:]
     var flags: Set<String> = []

@@ -10,7 +10,7 @@ enum AuditCommand {
     static let options: [OptionSpec] = [
         OptionSpec(name: "labels", valueName: "CSV", help: "label table with a 'path' column relative to FOLDER; folders then give only splits"),
         OptionSpec(name: "config", valueName: "FILE", help: "configuration JSON that overrides FOLDER/audit.json (see docs/configuration.md)"),
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
+        .database,
         OptionSpec(name: "resolution", valueName: "PX", help: "side of the square images are stretched to, in pixels (default 224)"),
         OptionSpec(name: "normalize", valueName: "MODE", help: "minmax (per image, default) or bitdepth (value / (2^bits - 1))"),
         OptionSpec(name: "samples", valueName: "M", help: "images per K_F run, half from each class (default 1000)"),
@@ -20,8 +20,8 @@ enum AuditCommand {
         OptionSpec(name: "tasks", valueName: "PATTERN", help: "comma-separated globs selecting tasks, e.g. 'normal_vs_*,pneumonia'"),
         OptionSpec(name: "seed", valueName: "S", help: "seed of the stable sampler and the bootstrap (default 0)"),
         OptionSpec(name: "threads", valueName: "T", help: "worker and BLAS threads; 0 uses every core (default 0)"),
-        OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .textOrJSON,
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

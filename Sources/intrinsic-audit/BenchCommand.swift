@@ -24,7 +24,7 @@ enum BenchCommand {
         OptionSpec(name: "folder", valueName: "DIR", help: "decode: folder whose .jpg, .jpeg and .png files are decoded (not recursive)"),
         OptionSpec(name: "resolution", valueName: "PX", help: "decode: output side in pixels (default 224)"),
         OptionSpec(name: "threads", valueName: "T", help: "worker and BLAS threads; 0 uses every core (default 0)"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

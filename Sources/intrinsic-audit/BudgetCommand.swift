@@ -12,9 +12,9 @@ enum BudgetCommand {
         OptionSpec(name: "target-accuracy", valueName: "A", help: "target test accuracy, a fraction in (0, 1)"),
         OptionSpec(name: "dataset", valueName: "FOLDER", help: "dataset folder (or imported dataset name) of the task; needed when several datasets have a task of this name"),
         OptionSpec(name: "model", valueName: "NAME", help: "network name (default: the network with the most observations of TASK, or of tasks with its audit fingerprint)"),
-        OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .textOrJSON,
+        .database,
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

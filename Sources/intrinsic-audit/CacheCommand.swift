@@ -6,8 +6,8 @@ enum CacheCommand {
 
     static let options: [OptionSpec] = [
         OptionSpec(name: "dataset", valueName: "FOLDER", help: "clear only this dataset's cached images (default: all datasets)"),
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .database,
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

@@ -10,9 +10,9 @@ enum FitCommand {
     static let options: [OptionSpec] = [
         OptionSpec(name: "model", valueName: "NAME", help: "network name, for example resnet or vgg (default: every network)"),
         OptionSpec(name: "dimension", valueName: "ESTIMATOR", help: "d_data estimator: mle (default) or twonn"),
-        OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .textOrJSON,
+        .database,
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

@@ -7,8 +7,8 @@ enum ObservationsCommand {
     static let usage = "intrinsic-audit observations import FILE.csv [--db FILE]"
 
     static let options: [OptionSpec] = [
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .database,
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

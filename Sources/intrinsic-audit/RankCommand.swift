@@ -11,9 +11,9 @@ enum RankCommand {
     static let options: [OptionSpec] = [
         OptionSpec(name: "dataset", valueName: "FOLDER", help: "only tasks of this dataset folder (or imported dataset name); default: every audited dataset"),
         OptionSpec(name: "model", valueName: "NAME", help: "network of the verdict (default: every network with observations)"),
-        OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .textOrJSON,
+        .database,
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

@@ -15,7 +15,7 @@ enum ReportCommand {
         OptionSpec(name: "no-thumbnails", valueName: nil, help: "html: embed no images"),
         OptionSpec(name: "redact-paths", valueName: nil, help: "html, markdown: replace every path and patient id by a short hash id"),
         OptionSpec(name: "html-link", valueName: "PATH", help: "markdown: link to the HTML report (default: the --out name with .html)"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

@@ -12,8 +12,8 @@ enum ServeCommand {
         OptionSpec(name: "stdio", valueName: nil, help: "read requests from standard input and write responses to standard output (required)"),
         OptionSpec(name: "watch", valueName: nil, help: "also run the audit daemon and send report/updated after each re-audit"),
         OptionSpec(name: "config", valueName: "FILE", help: "with --watch: daemon configuration JSON (see docs/daemon.md)"),
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .database,
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

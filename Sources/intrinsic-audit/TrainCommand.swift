@@ -16,11 +16,11 @@ enum TrainCommand {
         OptionSpec(name: "side", valueName: "PX", help: "side of the square training input in pixels (default 64)"),
         OptionSpec(name: "labels", valueName: "CSV", help: "label table, as for 'audit'"),
         OptionSpec(name: "config", valueName: "FILE", help: "configuration JSON, as for 'audit'"),
-        OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite)"),
+        .database,
         OptionSpec(name: "weights-dir", valueName: "DIR", help: "folder for the weight files (default: weights/ beside the database)"),
         OptionSpec(name: "threads", valueName: "T", help: "worker and BLAS threads; 0 uses every core (default 0)"),
-        OptionSpec(name: "format", valueName: "FORMAT", help: "text (default) or json"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .textOrJSON,
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

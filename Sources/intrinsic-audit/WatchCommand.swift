@@ -9,7 +9,7 @@ enum WatchCommand {
     static let options: [OptionSpec] = [
         OptionSpec(name: "config", valueName: "FILE", help: "daemon configuration JSON: roots, settle_seconds, poll_seconds, training_policy (see docs/daemon.md)"),
         OptionSpec(name: "db", valueName: "FILE", help: "SQLite database (default $XDG_DATA_HOME/intrinsic-audit/audit.sqlite); roots added with watch.add are stored there"),
-        OptionSpec(name: "help", valueName: nil, help: "show this help"),
+        .help,
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {

@@ -3,19 +3,7 @@ import XCTest
 
 /// Runs the built `intrinsic-audit` executable and checks exit codes and messages.
 final class CommandLineTests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    /// The executable in the build products directory: on Linux the test bundle's URL is that
-    /// directory, elsewhere the .xctest bundle inside it.
-    var executable: URL {
-        let bundle = Bundle(for: CommandLineTests.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("intrinsic-audit") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    typealias Result = CommandResult
 
     var fixtures: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -23,22 +11,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData, as: UTF8.self)
-        )
+        try runIntrinsicAudit(arguments)
     }
 
     func temporaryDatabase() throws -> String {

@@ -4,19 +4,7 @@ import XCTest
 /// Runs `observations import`, `fit`, `rank` and `budget` through the built `intrinsic-audit` executable on a store
 /// with a real audit of fixtures/kermany-cxr-mini.
 final class ScalingCommandTests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    /// The executable in the build products directory: on Linux the test bundle's URL is that directory, elsewhere
-    /// the .xctest bundle inside it.
-    var executable: URL {
-        let bundle = Bundle(for: ScalingCommandTests.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("intrinsic-audit") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    typealias Result = CommandResult
 
     var fixture: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -24,22 +12,7 @@ final class ScalingCommandTests: XCTestCase {
     }
 
     func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData, as: UTF8.self)
-        )
+        try runIntrinsicAudit(arguments)
     }
 
     func temporaryFolder() throws -> URL {

@@ -34,7 +34,7 @@ typedef enum ia_dicom_status {
 /// Capacity of ia_dicom_message.text in bytes, including the terminating NUL.
 #define IA_DICOM_MESSAGE_CAPACITY 320
 
-/// What failed, in English, naming attributes by tag and never by value.
+/// Failure description in English, naming attributes by tag and never by value.
 typedef struct ia_dicom_message {
     char text[IA_DICOM_MESSAGE_CAPACITY];
 } ia_dicom_message;
